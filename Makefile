@@ -1,0 +1,45 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+SAMPLE := corpus/africa-boko-haram-fission.txt
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: install run test test-slow corpus validate stats package train-ner train-relations evaluate bench clean
+
+$(VENV)/.installed: requirements.txt setup.cfg pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --require-hashes -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/extractor show $(SAMPLE)
+	mkdir -p out
+	$(BIN)/extractor extract $(SAMPLE) -o out/sample.jsonl
+	@echo "wrote out/sample.jsonl"
+
+test: install
+	$(PY) -m pytest -q
+
+test-slow: install
+	$(PY) -m pytest -q -m slow
+
+corpus: install
+	$(BIN)/extractor corpus build
+
+validate: install
+	$(BIN)/extractor validate annotations/
+
+stats: install
+	$(BIN)/extractor corpus stats
+
+package: install
+	$(BIN)/extractor package
+
+clean:
+	rm -rf $(VENV) out build dist *.egg-info

@@ -1,0 +1,1 @@
+"""Gold annotation: the authoring format, sentence splitting and validation (standard library only)."""

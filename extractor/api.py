@@ -1,0 +1,156 @@
+"""The plain-data library API: load a pipeline, extract Documents from texts."""
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Optional, Tuple, Union
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+import spacy  # noqa: E402
+from spacy.language import Language  # noqa: E402
+from spacy.tokens import Doc  # noqa: E402
+
+from .document import Document  # noqa: E402
+from .errors import Errors  # noqa: E402
+from .inputs import InputRecord  # noqa: E402
+from .extensions import DOC_ID_ATTR, ENTITIES_ATTR, RELATIONS_ATTR, install_extensions  # noqa: E402
+
+
+class _ReadFailure:
+    """Stands in for the text of an input that could not be read."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+_LOADED: dict = {}
+
+
+def default_model_path() -> Path:
+    """RETURNS (Path): The shipped pipeline: models/pipeline, installed as the extractor.models package."""
+    try:
+        return Path(str(resources.files("extractor.models").joinpath("pipeline")))
+    except ModuleNotFoundError:  # running from a source checkout on sys.path rather than the install
+        return Path(__file__).resolve().parent.parent / "models" / "pipeline"
+
+
+def load(path: Optional[Union[str, Path]] = None) -> Language:
+    """Load the extractor pipeline.
+
+    path (Optional[Union[str, Path]]): A saved pipeline folder; the shipped pipeline when None.
+    RETURNS (Language): The spaCy pipeline; results are on doc._.entities and doc._.relations.
+    """
+    install_extensions()
+    path = Path(path) if path is not None else default_model_path()
+    if not (path / "config.cfg").exists():
+        raise FileNotFoundError(Errors.E003.format(path=path))
+    return spacy.load(path)
+
+
+def _default_nlp() -> Language:
+    if "default" not in _LOADED:
+        _LOADED["default"] = load()
+    return _LOADED["default"]
+
+
+def document_from_doc(doc: Doc, doc_id: str) -> Document:
+    """Read the plain-data record off a processed Doc.
+
+    doc (Doc): A Doc processed by the extractor pipeline.
+    doc_id (str): The id to give the record.
+    RETURNS (Document): The record.
+    """
+    return Document(doc_id, list(doc._.get(ENTITIES_ATTR)), list(doc._.get(RELATIONS_ATTR)))
+
+
+def normalize_id(raw: Any, position: int) -> str:
+    """RETURNS (str): The record id for an input id (str or int), or 'doc-N' when the input has none."""
+    if raw is None:
+        return f"doc-{position}"
+    if isinstance(raw, bool) or not isinstance(raw, (str, int)):
+        raise TypeError(Errors.E002.format(type_name=type(raw).__name__))
+    return str(raw)
+
+
+def extract(text: str, *, id: Optional[Union[str, int]] = None, nlp: Optional[Language] = None) -> Document:
+    """Extract entities and relations from one text.
+
+    text (str): The document text; offsets in the result index into it exactly as given.
+    id (Optional[Union[str, int]]): Id for the record ('doc-0' when None).
+    nlp (Optional[Language]): Pipeline to use; the shipped one when None.
+    RETURNS (Document): The record; raises TypeError for a non-str text.
+    """
+    if not isinstance(text, str):
+        raise TypeError(Errors.E001.format(type_name=type(text).__name__))
+    return next(extract_many([(id if id is not None else "doc-0", text)], nlp=nlp))
+
+
+def _as_pairs(inputs: Any, text_column: str, id_column: str) -> Iterator[Tuple[Any, Any]]:
+    try:
+        import datasets
+    except ImportError:  # datasets is a pinned dependency, but a user may run a slimmer install
+        datasets = None
+    if datasets is not None and isinstance(inputs, datasets.Dataset):
+        if text_column not in inputs.column_names:
+            raise ValueError(Errors.E013.format(column=text_column, columns=inputs.column_names))
+        has_ids = id_column in inputs.column_names
+        for position, row in enumerate(inputs):
+            yield (row[id_column] if has_ids else position), row[text_column]
+        return
+    for position, item in enumerate(inputs):
+        if isinstance(item, InputRecord):
+            yield item.id, (item.text if item.error is None else _ReadFailure(item.error))
+        elif isinstance(item, str):
+            yield position, item
+        elif isinstance(item, dict):
+            yield item.get(id_column, position), item.get(text_column)
+        elif isinstance(item, tuple) and len(item) == 2:
+            yield item
+        else:
+            yield position, item
+
+
+def extract_many(inputs: Iterable[Any], *, n_process: int = 1, batch_size: int = 16,
+                 nlp: Optional[Language] = None, text_column: str = "text",
+                 id_column: str = "id") -> Iterator[Document]:
+    """Extract from many documents, in input order, one Document per input.
+
+    inputs (Iterable[Any]): Texts, (id, text) pairs, dicts with id/text keys, or a datasets.Dataset.
+    n_process (int): Worker processes for nlp.pipe.
+    batch_size (int): Documents per batch.
+    nlp (Optional[Language]): Pipeline to use; the shipped one when None.
+    text_column (str): Text key for dicts and Datasets.
+    id_column (str): Id key for dicts and Datasets.
+    YIELDS (Document): One record per input; an input that cannot be processed yields a record with error set.
+    """
+    nlp = nlp if nlp is not None else _default_nlp()
+    failures: dict = {}
+
+    def valid_items() -> Iterator[Tuple[str, Tuple[str, int]]]:
+        for position, (raw_id, text) in enumerate(_as_pairs(inputs, text_column, id_column)):
+            try:
+                doc_id = normalize_id(raw_id, position)
+            except TypeError as err:
+                failures[position] = Document.failed(repr(raw_id), str(err))
+                continue
+            if isinstance(text, _ReadFailure):
+                failures[position] = Document.failed(doc_id, text.message)
+                continue
+            if not isinstance(text, str):
+                failures[position] = Document.failed(doc_id, Errors.E001.format(type_name=type(text).__name__))
+                continue
+            yield text, (doc_id, position)
+
+    position_seen = 0
+    for doc, (doc_id, position) in nlp.pipe(valid_items(), as_tuples=True, n_process=n_process,
+                                             batch_size=batch_size):
+        while position_seen < position:
+            if position_seen in failures:
+                yield failures.pop(position_seen)
+            position_seen += 1
+        position_seen = position + 1
+        doc._.set(DOC_ID_ATTR, doc_id)
+        yield document_from_doc(doc, doc_id)
+    for position in sorted(failures):
+        yield failures.pop(position)

@@ -1,0 +1,32 @@
+"""The `extractor` command: a thin layer over the library. Only this package prints."""
+import sys
+from typing import List, Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Militant groups, people, alliances, rivalries and leadership from analytic prose.")
+corpus_app = typer.Typer(no_args_is_help=True, help="Build and describe the annotated corpus.")
+app.add_typer(corpus_app, name="corpus")
+
+from . import commands  # noqa: E402,F401  (registers the commands)
+
+
+def main(argv: Optional[List[str]] = None) -> None:
+    """Entry point: user errors become one line on stderr and exit status 2, not a traceback."""
+    try:
+        status = app(args=argv, standalone_mode=False)
+    except (FileNotFoundError, ValueError, TypeError, PermissionError, IsADirectoryError) as err:
+        typer.echo(f"extractor: error: {err}", err=True)
+        sys.exit(2)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except Exception as err:  # click's usage errors arrive here in non-standalone mode
+        import click
+        if isinstance(err, click.ClickException):
+            err.show()
+            sys.exit(err.exit_code)
+        if isinstance(err, click.exceptions.Abort):
+            sys.exit(130)
+        raise
+    sys.exit(status if isinstance(status, int) else 0)

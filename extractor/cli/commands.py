@@ -1,0 +1,154 @@
+"""Command definitions; each calls an importable library function."""
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from . import app, corpus_app
+
+Arg = typer.Argument
+Opt = typer.Option
+
+
+@app.command("extract")
+def extract_cli(
+    inputs: List[Path] = Arg(..., help=".txt files, .jsonl files ({id, text}) and folders (searched recursively)."),
+    output: str = Opt(..., "--output", "-o", help="Output JSONL file, or - for stdout."),
+    model: Optional[Path] = Opt(None, "--model", "-m", help="Pipeline folder (default: the shipped one)."),
+    n_process: int = Opt(1, "--n-process", "-n", min=1, help="Worker processes."),
+    batch_size: int = Opt(16, "--batch-size", "-b", min=1, help="Documents per batch."),
+    resume: bool = Opt(False, "--resume", help="Skip ids already in the output file."),
+    text_field: str = Opt("text", "--text-field", help="Text key in JSONL input."),
+) -> None:
+    """Extract entities and relations from documents into JSONL, one record per input id."""
+    from tqdm import tqdm
+
+    from ..api import load
+    from ..batch import run_batch
+    from ..inputs import iter_inputs
+
+    for path in inputs:
+        if not path.exists():
+            raise FileNotFoundError(f"Input not found: {path}")
+    nlp = load(model)
+    progress = tqdm(unit="doc", file=sys.stderr, disable=None, desc="extract")
+    target = sys.stdout if output == "-" else Path(output)
+    summary = run_batch(iter_inputs(inputs, text_field=text_field), target, nlp=nlp, resume=resume,
+                        n_process=n_process, batch_size=batch_size, on_record=lambda _doc: progress.update())
+    progress.close()
+    message = f"{summary.written} written, {summary.skipped} skipped (already done), {len(summary.failed)} failed"
+    if summary.duplicates:
+        message += f", {len(summary.duplicates)} duplicate ids ignored: {', '.join(summary.duplicates[:10])}"
+    typer.echo(message, err=True)
+    if summary.failed:
+        typer.echo("failed: " + ", ".join(summary.failed[:20]), err=True)
+        raise typer.Exit(1)
+
+
+@app.command("show")
+def show_cli(
+    path: Path = Arg(..., exists=True, dir_okay=False, help="A .txt document."),
+    model: Optional[Path] = Opt(None, "--model", "-m", help="Pipeline folder (default: the shipped one)."),
+) -> None:
+    """Print a document's entities and triples as tables."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..api import extract, load
+    from ..inputs import read_text_file
+
+    record = read_text_file(path, path.name)
+    if record.error:
+        raise ValueError(record.error)
+    document = extract(record.text, id=record.id, nlp=load(model))
+    names = {e.id: e.name for e in document.entities}
+    entities = Table(title=f"Entities in {path.name}")
+    for column in ("id", "name", "label", "kb_id", "mentions"):
+        entities.add_column(column)
+    for entity in document.entities:
+        forms = sorted({m.text for m in entity.mentions})
+        entities.add_row(entity.id, entity.name, entity.label, entity.kb_id or "",
+                         f"{len(entity.mentions)}: " + ", ".join(forms)[:60])
+    triples = Table(title="Relations")
+    for column in ("head", "relation", "tail", "conf", "hedged", "time", "evidence"):
+        triples.add_column(column)
+    for rel in document.relations:
+        first = rel.evidence[0]
+        snippet = record.text[first.start:first.end].replace("\n", " ")
+        triples.add_row(names[rel.head], rel.relation, names[rel.tail], f"{rel.confidence:.2f}",
+                        "yes" if rel.hedged else "", (rel.time or {}).get("text", ""),
+                        (snippet[:70] + "...") if len(snippet) > 70 else snippet)
+    console = Console(width=160)
+    console.print(entities)
+    console.print(triples)
+
+
+@app.command("validate")
+def validate_cli(paths: List[Path] = Arg(..., help="Annotation files or folders (.ann, .jsonl).")) -> None:
+    """Check gold annotations: offsets, labels, argument types, evidence and duplicates."""
+    from ..annotation.validate import validate_collection
+
+    problems = validate_collection(paths)
+    for problem in problems:
+        typer.echo(problem)
+    if problems:
+        typer.echo(f"{len(problems)} problem(s)", err=True)
+        raise typer.Exit(1)
+    typer.echo("annotations valid")
+
+
+@app.command("package")
+def package_cli(
+    output: Path = Opt(Path("models/pipeline"), "--output", "-o", help="Folder to write the pipeline to."),
+    ner: Optional[Path] = Opt(None, "--ner", help="Trained NER pipeline to source the 'ner' component from."),
+) -> None:
+    """Assemble the pipeline (gazetteer ruler, NER, linker, relations) and save it."""
+    from ..pipeline.build import build_rule_pipeline
+
+    import spacy
+
+    nlp = build_rule_pipeline(ner=spacy.load(ner) if ner else None)
+    nlp.to_disk(output)
+    typer.echo(f"saved {nlp.pipe_names} to {output}")
+
+
+@corpus_app.command("build")
+def corpus_build_cli(
+    authoring: Path = Opt(Path("annotations/authoring"), help="Folder of .ann files."),
+    corpus: Path = Opt(Path("corpus"), help="Folder for the clean texts."),
+    freeze: bool = Opt(False, "--freeze", help="Write annotations/splits.json if it does not exist yet."),
+    skip_invalid: bool = Opt(False, "--skip-invalid", help="Report invalid files and build the rest."),
+) -> None:
+    """Write corpus/<id>.txt from the authoring files and add new documents to the splits."""
+    from ..annotation.corpus import SPLITS_FILE, assign_splits, build_corpus, load_authoring, read_splits
+
+    skipped: List[str] = []
+    records = load_authoring(authoring, skipped=skipped if skip_invalid else None)
+    for problem in skipped:
+        typer.echo(f"skipped {problem}", err=True)
+    written = build_corpus(records, corpus)
+    if SPLITS_FILE.exists():
+        manifest = assign_splits(records, read_splits(SPLITS_FILE))
+    elif freeze:
+        manifest = assign_splits(records)
+    else:
+        manifest = None
+    if manifest is not None:
+        import json
+        SPLITS_FILE.write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    typer.echo(f"wrote {len(written)} texts to {corpus}")
+
+
+@corpus_app.command("stats")
+def corpus_stats_cli(
+    authoring: Path = Opt(Path("annotations/authoring"), help="Folder of .ann files."),
+    output: Path = Opt(Path("annotations/STATS.md"), help="Markdown file to write."),
+) -> None:
+    """Write annotations/STATS.md: counts per label, region, genre and split, words and hard cases."""
+    from ..annotation.corpus import SPLITS_FILE, corpus_stats, load_authoring, read_splits, render_stats
+
+    manifest = read_splits(SPLITS_FILE) if SPLITS_FILE.exists() else {"test": {}, "dev": [], "train": []}
+    text = render_stats(corpus_stats(load_authoring(authoring), manifest))
+    output.write_text(text + "\n", encoding="utf-8")
+    typer.echo(text)

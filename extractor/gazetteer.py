@@ -1,0 +1,153 @@
+"""The actor gazetteer: a readable JSONL data file of groups and people, and importers for it.
+
+Each line is {"id", "label", "name", "aliases", ...}; see extractor/resources/gazetteer.jsonl.
+"""
+import json
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Union
+
+from .labels import ENTITY_LABELS, MILITANT_GROUP
+
+DEFAULT_GAZETTEER = "gazetteer.jsonl"
+
+
+@dataclass
+class Actor:
+    """One gazetteer entry."""
+    id: str
+    label: str
+    name: str
+    aliases: List[str] = field(default_factory=list)
+    extra: Dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def surface_forms(self) -> List[str]:
+        forms = [self.name] + [a for a in self.aliases if a]
+        return list(dict.fromkeys(forms))
+
+
+def default_gazetteer_path() -> Path:
+    """RETURNS (Path): The gazetteer shipped with the package."""
+    return Path(str(resources.files("extractor.resources").joinpath(DEFAULT_GAZETTEER)))
+
+
+def read_gazetteer(path: Optional[Union[str, Path]] = None) -> List[Actor]:
+    """Read a gazetteer JSONL file.
+
+    path (Optional[Union[str, Path]]): The file; the shipped gazetteer when None.
+    RETURNS (List[Actor]): Entries in file order.
+    """
+    path = Path(path) if path is not None else default_gazetteer_path()
+    actors = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            if record.get("label") not in ENTITY_LABELS or not record.get("name") or not record.get("id"):
+                raise ValueError(f"{path}:{number}: gazetteer entries need id, name and a label in {ENTITY_LABELS}")
+            extra = {k: v for k, v in record.items() if k not in ("id", "label", "name", "aliases")}
+            actors.append(Actor(record["id"], record["label"], record["name"], list(record.get("aliases", [])),
+                                extra))
+    return actors
+
+
+def write_gazetteer(actors: Iterable[Actor], path: Union[str, Path]) -> None:
+    """Write actors as gazetteer JSONL.
+
+    actors (Iterable[Actor]): Entries to write.
+    path (Union[str, Path]): Output file.
+    """
+    with Path(path).open("w", encoding="utf-8") as handle:
+        for actor in actors:
+            record = {"id": actor.id, "label": actor.label, "name": actor.name, "aliases": actor.aliases}
+            record.update(actor.extra)
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def is_acronym(form: str) -> bool:
+    """RETURNS (bool): Whether a surface form should match case-sensitively (LeT, ISWAP, AQIM)."""
+    letters = [c for c in form if c.isalpha()]
+    return len(form) <= 6 and " " not in form and sum(c.isupper() for c in letters) >= max(2, len(letters) // 2)
+
+
+def ruler_patterns(actors: Iterable[Actor], tokenizer: Any) -> List[Dict[str, Any]]:
+    """Token patterns for spaCy's entity_ruler, one per surface form, with the actor id as pattern id.
+
+    actors (Iterable[Actor]): Gazetteer entries.
+    tokenizer (Callable[[str], Doc]): The pipeline's tokenizer, so patterns split like the text.
+    RETURNS (List[Dict[str, Any]]): Patterns; acronyms match case-sensitively, names by lowercase form.
+    """
+    patterns = []
+    for actor in actors:
+        for form in actor.surface_forms:
+            tokens = [t.text for t in tokenizer(form)]
+            if not tokens:
+                continue
+            if is_acronym(form):
+                pattern = [{"ORTH": t} for t in tokens]
+            else:
+                pattern = [{"LOWER": t.lower()} for t in tokens]
+            patterns.append({"label": actor.label, "pattern": pattern, "id": actor.id})
+    return patterns
+
+
+_PHOENIX_ENTRY = re.compile(r"^([^\s+#][^\[#]*?)\s*(?:\[([^\]]*)\])?\s*(?:#.*)?$")
+_PHOENIX_PAREN_ACRONYM = re.compile(r"\(([A-Z0-9\-]{2,})\)")
+
+
+def _phoenix_name(raw: str) -> List[str]:
+    raw = raw.strip().strip("+").strip()
+    acronyms = _PHOENIX_PAREN_ACRONYM.findall(raw)
+    name = _PHOENIX_PAREN_ACRONYM.sub("", raw).replace("_", " ")
+    name = re.sub(r"\s+", " ", name).strip(" -")
+    forms = [_titlecase(name)] if name else []
+    return forms + acronyms
+
+
+def _titlecase(name: str) -> str:
+    small = {"of", "the", "and", "for", "in", "al", "el", "wa", "wal", "de", "la", "del", "e"}
+    words = name.lower().split(" ")
+    return " ".join(w if (i and w in small) else w[:1].upper() + w[1:] for i, w in enumerate(words))
+
+
+def read_phoenix(path: Union[str, Path], *, label: str = MILITANT_GROUP, id_prefix: str = "phx:") -> List[Actor]:
+    """Import a PETRARCH/Phoenix actor dictionary (NAME [CODE] lines followed by +ALIAS lines).
+
+    path (Union[str, Path]): The actor dictionary.
+    label (str): Entity label given to every entry.
+    id_prefix (str): Prefix for the generated stable ids.
+    RETURNS (List[Actor]): One actor per entry with its aliases; the CAMEO code is kept as "code".
+    """
+    actors: List[Actor] = []
+    for line in Path(path).read_text(encoding="utf-8", errors="replace").splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.startswith("+") and actors:
+            for chunk in stripped.split("+"):
+                chunk = chunk.split("#")[0]
+                actors[-1].aliases.extend(f for f in _phoenix_name(chunk) if f != actors[-1].name)
+            continue
+        match = _PHOENIX_ENTRY.match(stripped)
+        if not match:
+            continue
+        forms = _phoenix_name(match.group(1))
+        if not forms:
+            continue
+        slug = re.sub(r"[^a-z0-9]+", "-", forms[0].lower()).strip("-")
+        actor = Actor(f"{id_prefix}{slug}", label, forms[0], forms[1:],
+                      {"code": (match.group(2) or "").strip() or None})
+        actors.append(actor)
+    for actor in actors:
+        actor.aliases = list(dict.fromkeys(actor.aliases))
+    return actors
+
+
+def iter_kb(actors: Iterable[Actor]) -> Iterator[Dict[str, Any]]:
+    """RETURNS (Iterator[Dict[str, Any]]): {"id", "label", "name"} for each actor, for the linker's kb."""
+    for actor in actors:
+        yield {"id": actor.id, "label": actor.label, "name": actor.name}

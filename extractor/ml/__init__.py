@@ -1,0 +1,1 @@
+"""Networks and candidate generation (no Doc mutation here)."""

@@ -1,0 +1,1 @@
+"""spaCy components of the extractor pipeline (registered through entry points)."""

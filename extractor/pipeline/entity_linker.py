@@ -1,0 +1,164 @@
+"""Merge entity mentions into canonical document entities and resolve nominal references."""
+import re
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional, Tuple
+
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..document import Entity, Mention
+from ..extensions import ENTITIES_ATTR, NOMINALS_ATTR, install_extensions
+from ..labels import ENTITY_LABELS, MILITANT_GROUP, ORG, PERSON
+
+_NOMINAL = re.compile(
+    r"\b(?P<plural>[Tt]he two (?:groups|organi[sz]ations|movements|factions|militias)|[Bb]oth (?:groups|organi[sz]ations|movements|factions))\b"
+    r"|\b(?P<single>[Tt]he (?:group|organi[sz]ation|movement|militia|faction|network|outfit|insurgency|jihadist group|militant group|alliance|coalition|latter)"
+    r"|[Ii]ts (?=(?:leader|emir|chief|founder|commander|head|spokes(?:man|person)|fighters|members|deputy|parent)))\b")
+_NOMINAL_WINDOW = 800
+_NORMALIZE = re.compile(r"[\W_]+", re.UNICODE)
+_GROUP_LIKE = (MILITANT_GROUP, ORG)
+
+
+class _UnionFind:
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, item: int) -> int:
+        while self.parent[item] != item:
+            self.parent[item] = self.parent[self.parent[item]]
+            item = self.parent[item]
+        return item
+
+    def union(self, a: int, b: int) -> None:
+        root_a, root_b = self.find(a), self.find(b)
+        if root_a != root_b:
+            self.parent[max(root_a, root_b)] = min(root_a, root_b)
+
+
+def normalize_name(text: str) -> str:
+    """RETURNS (str): A matching key that ignores case, punctuation, spacing and a leading 'the'."""
+    lowered = text.lower()
+    if lowered.startswith("the "):
+        lowered = lowered[4:]
+    return _NORMALIZE.sub("", lowered)
+
+
+def initials(text: str) -> str:
+    """RETURNS (str): Upper-case initials of the name's words (Tehrik-e Taliban Pakistan -> TTP)."""
+    words = [w for w in re.split(r"[\s\-]+", text) if w and w[0].isupper()]
+    return "".join(w[0] for w in words)
+
+
+class EntityLinker:
+    """Group doc.ents into canonical entities on doc._.entities, and nominal references on doc._.nominals.
+
+    Mentions merge when they share a gazetteer id, when one is an acronym defined in parentheses after the
+    other or built from its initials, when they are the same name up to case and punctuation, or when a short
+    person name ("Shekau", "Ag Ghaly") ends a longer one in the document.
+    """
+
+    def __init__(self, nlp: Language, name: str, *, kb_names: Optional[Dict[str, str]] = None) -> None:
+        self.name = name
+        self.kb_names: Dict[str, str] = dict(kb_names or {})
+        install_extensions()
+
+    def __call__(self, doc: Doc) -> Doc:
+        mentions = [ent for ent in doc.ents if ent.label_ in ENTITY_LABELS]
+        clusters = self._cluster(doc, mentions)
+        entities = self._build_entities(mentions, clusters)
+        doc._.set(ENTITIES_ATTR, entities)
+        doc._.set(NOMINALS_ATTR, self._resolve_nominals(doc, mentions, clusters, entities))
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], *, batch_size: int = 128) -> Iterable[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+    def _cluster(self, doc: Doc, mentions: List[Span]) -> List[int]:
+        union = _UnionFind(len(mentions))
+        by_key: Dict[Tuple[str, str], int] = {}
+        for index, ent in enumerate(mentions):
+            family = PERSON if ent.label_ == PERSON else "GROUP" if ent.label_ in _GROUP_LIKE else ent.label_
+            keys = [(family, "kb:" + ent.ent_id_)] if ent.ent_id_ else []
+            keys.append((family, normalize_name(ent.text)))
+            for key in keys:
+                if key in by_key:
+                    union.union(by_key[key], index)
+                else:
+                    by_key[key] = index
+        for index, ent in enumerate(mentions):
+            if ent.label_ != PERSON and index + 1 < len(mentions):
+                nxt = mentions[index + 1]
+                between = doc[ent.end:nxt.start].text.strip()
+                after = doc[nxt.end:nxt.end + 1].text if nxt.end < len(doc) else ""
+                if between == "(" and after == ")" and nxt.label_ != PERSON:
+                    union.union(index, index + 1)
+        for index, ent in enumerate(mentions):
+            if ent.label_ in _GROUP_LIKE and ent.text.isupper() and len(ent.text) >= 2:
+                for other_index, other in enumerate(mentions):
+                    if other.label_ in _GROUP_LIKE and len(other) > 1 and initials(other.text) == ent.text:
+                        union.union(index, other_index)
+                        break
+        full_names = [(i, [t.lower_ for t in ent]) for i, ent in enumerate(mentions) if ent.label_ == PERSON]
+        for index, ent in enumerate(mentions):
+            if ent.label_ != PERSON:
+                continue
+            tokens = [t.lower_ for t in ent]
+            best = None
+            for other_index, other_tokens in full_names:
+                if len(other_tokens) > len(tokens) and other_tokens[-len(tokens):] == tokens:
+                    if best is None or abs(other_index - index) < abs(best - index):
+                        best = other_index
+            if best is not None:
+                union.union(index, best)
+        return [union.find(i) for i in range(len(mentions))]
+
+    def _build_entities(self, mentions: List[Span], clusters: List[int]) -> List[Entity]:
+        members: Dict[int, List[Span]] = {}
+        for ent, root in zip(mentions, clusters):
+            members.setdefault(root, []).append(ent)
+        entities = []
+        for number, root in enumerate(sorted(members, key=lambda r: members[r][0].start_char), start=1):
+            spans = members[root]
+            labels = [s.label_ for s in spans]
+            label = max(dict.fromkeys(labels), key=labels.count)
+            kb_id = next((s.ent_id_ for s in spans if s.ent_id_), None)
+            name = self.kb_names.get(kb_id) if kb_id else None
+            if not name:
+                name = max((s.text for s in spans), key=lambda t: (not t.isupper(), len(t)))
+            entities.append(Entity(f"E{number}", name, label, kb_id,
+                                   [Mention(s.start_char, s.end_char, s.text) for s in spans]))
+        return entities
+
+    def _resolve_nominals(self, doc: Doc, mentions: List[Span], clusters: List[int],
+                          entities: List[Entity]) -> List[Dict[str, Any]]:
+        entity_at = {(m.start, m.end): e.id for e in entities for m in e.mentions}
+        groups = [(ent.start_char, entity_at[(ent.start_char, ent.end_char)])
+                  for ent in mentions if ent.label_ == MILITANT_GROUP]
+        resolved = []
+        for match in _NOMINAL.finditer(doc.text):
+            start, end = match.span()
+            earlier = [eid for pos, eid in groups if start - _NOMINAL_WINDOW <= pos < start]
+            distinct = list(dict.fromkeys(reversed(earlier)))
+            wanted = 2 if match.group("plural") else 1
+            if len(distinct) >= wanted:
+                resolved.append({"start": start, "end": end, "text": match.group(0), "refers": distinct[:wanted]})
+        return resolved
+
+    def to_disk(self, path: Any, *, exclude: Iterable[str] = ()) -> None:
+        Path(path).mkdir(parents=True, exist_ok=True)
+        srsly.write_json(Path(path) / "kb_names.json", self.kb_names)
+
+    def from_disk(self, path: Any, *, exclude: Iterable[str] = ()) -> "EntityLinker":
+        names = Path(path) / "kb_names.json"
+        if names.exists():
+            self.kb_names = srsly.read_json(names)
+        return self
+
+
+@Language.factory("extractor_entity_linker", requires=["doc.ents"],
+                  assigns=[f"doc._.{ENTITIES_ATTR}", f"doc._.{NOMINALS_ATTR}"], default_config={})
+def make_entity_linker(nlp: Language, name: str) -> EntityLinker:
+    """Build the entity linker; its canonical-name table is filled by set_kb or loaded from disk."""
+    return EntityLinker(nlp, name)

@@ -1,0 +1,1 @@
+"""Shipped model artefacts (installed as the extractor.models package)."""

@@ -1,0 +1,78 @@
+import spacy
+
+from extractor.api import extract
+
+
+def entities_by_name(document):
+    return {e.name: e for e in document.entities}
+
+
+def link_hand_annotated(rule_nlp, text, spans):
+    """Run only the linker over a Doc whose entities are set by hand, as a trained NER would set them."""
+    doc = rule_nlp.make_doc(text)
+    doc = rule_nlp.get_pipe("extractor_sentences")(doc)
+    ents = []
+    for surface, label in spans:
+        start = 0
+        while (start := text.find(surface, start)) >= 0:
+            ents.append(doc.char_span(start, start + len(surface), label=label))
+            start += len(surface)
+    doc.ents = spacy.util.filter_spans(ents)
+    return rule_nlp.get_pipe("extractor_entity_linker")(doc)
+
+
+def test_entity_linker_merges_acronym_defined_in_parentheses(rule_nlp):
+    text = "Tehrik-e Taliban Pakistan (TTP) expanded. TTP later moved south, unlike Lashkar-e-Taiba."
+    doc = link_hand_annotated(rule_nlp, text, [("Tehrik-e Taliban Pakistan", "MILITANT_GROUP"),
+                                               ("TTP", "MILITANT_GROUP"), ("Lashkar-e-Taiba", "MILITANT_GROUP")])
+    assert [sorted({m.text for m in e.mentions}) for e in doc._.entities] == [
+        ["TTP", "Tehrik-e Taliban Pakistan"], ["Lashkar-e-Taiba"]]
+    assert doc._.entities[0].name == "Tehrik-e Taliban Pakistan"
+
+
+def test_entity_linker_merges_acronym_built_from_initials(rule_nlp):
+    text = "Tehrik-e Taliban Pakistan grew. Later the TTP split."
+    doc = link_hand_annotated(rule_nlp, text, [("Tehrik-e Taliban Pakistan", "MILITANT_GROUP"),
+                                               ("TTP", "MILITANT_GROUP")])
+    assert len(doc._.entities) == 1
+
+
+def test_entity_linker_merges_gazetteer_aliases_and_uses_canonical_name(rule_nlp):
+    document = extract("Boko Haram, formally Jama'atu Ahlis Sunna Lidda'awati wal-Jihad, or JAS.", nlp=rule_nlp)
+    assert len(document.entities) == 1
+    entity = document.entities[0]
+    assert entity.name == "Boko Haram" and entity.kb_id == "grp:boko-haram" and len(entity.mentions) == 3
+
+
+def test_entity_linker_merges_short_forms_of_people(rule_nlp):
+    text = "Iyad Ag Ghaly founded the movement. Ag Ghaly later spoke; Hamadou Kouffa did not. Kouffa left."
+    doc = link_hand_annotated(rule_nlp, text, [("Iyad Ag Ghaly", "PERSON"), ("Ag Ghaly", "PERSON"),
+                                               ("Hamadou Kouffa", "PERSON"), ("Kouffa", "PERSON")])
+    mentions = [sorted(m.text for m in e.mentions) for e in doc._.entities]
+    assert mentions == [["Ag Ghaly", "Iyad Ag Ghaly"], ["Hamadou Kouffa", "Kouffa"]]
+
+
+def test_entity_linker_merges_gazetteer_short_forms(rule_nlp):
+    names = entities_by_name(extract("Shekau and Abubakar Shekau are one man.", nlp=rule_nlp))
+    assert len(names["Abubakar Shekau"].mentions) == 2
+
+
+def test_entity_linker_keeps_possessive_faction_apart_from_person(rule_nlp):
+    text = "Mokhtar Belmokhtar's faction split from the group. Mokhtar Belmokhtar denied it."
+    document = extract(text, nlp=rule_nlp)
+    labels = {m.text: e.label for e in document.entities for m in e.mentions}
+    assert labels["Mokhtar Belmokhtar's faction"] == "MILITANT_GROUP"
+    assert labels["Mokhtar Belmokhtar"] == "PERSON"
+
+
+def test_entity_linker_resolves_the_group_to_nearest_group(rule_nlp):
+    doc = rule_nlp("Boko Haram attacked Borno. Later ISWAP struck. The group said it was responsible.")
+    nominal = [n for n in doc._.nominals if n["text"] == "The group"][0]
+    iswap = [e for e in doc._.entities if e.name == "Islamic State West Africa Province"][0]
+    assert nominal["refers"] == [iswap.id]
+
+
+def test_entity_linker_resolves_the_two_groups_to_two_antecedents(rule_nlp):
+    doc = rule_nlp("Boko Haram and ISWAP fought in Borno. The two groups later agreed a truce.")
+    nominal = [n for n in doc._.nominals if n["text"] == "The two groups"][0]
+    assert len(nominal["refers"]) == 2
