@@ -60,8 +60,13 @@ def build_corpus(records: List[Dict[str, Any]], corpus_dir: Path = CORPUS_DIR) -
     return written
 
 
+def hash_slot(doc_id: str, buckets: int = 8) -> int:
+    """RETURNS (int): A stable bucket for a document id, independent of the other documents."""
+    return int(hashlib.sha256(doc_id.encode("utf-8")).hexdigest(), 16) % buckets
+
+
 def assign_splits(records: List[Dict[str, Any]], frozen: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
-    """Split by document, stratified by region: 2 in 10 to test, 1 in 10 to dev, by a hash of the id.
+    """Split by document with a stable hash of its id: 2 in 8 to test, 1 in 8 to dev, the rest to train.
 
     Documents already in a frozen manifest keep their split (the test split never changes); new documents
     only go to train or dev.
@@ -69,29 +74,39 @@ def assign_splits(records: List[Dict[str, Any]], frozen: Optional[Dict[str, Any]
     frozen (Optional[Dict[str, Any]]): An existing manifest.
     RETURNS (Dict[str, Any]): {"test": {id: digest}, "dev": [ids], "train": [ids]}.
     """
+    ids = {r["id"] for r in records}
     manifest: Dict[str, Any] = {"test": dict((frozen or {}).get("test", {})), "dev": [], "train": []}
-    known = set(manifest["test"]) | set((frozen or {}).get("dev", [])) | set((frozen or {}).get("train", []))
     for split in ("dev", "train"):
-        manifest[split] = [i for i in (frozen or {}).get(split, []) if any(r["id"] == i for r in records)]
-    by_region: Dict[str, List[Dict[str, Any]]] = {}
+        manifest[split] = [i for i in (frozen or {}).get(split, []) if i in ids]
+    known = set(manifest["test"]) | set(manifest["dev"]) | set(manifest["train"])
     for record in records:
-        by_region.setdefault(record["meta"]["region"], []).append(record)
-    for region_records in by_region.values():
-        ordered = sorted(region_records, key=lambda r: hashlib.sha256(r["id"].encode()).hexdigest())
-        for position, record in enumerate(ordered):
-            if record["id"] in known:
-                continue
-            slot = position % 10
-            if frozen is None and slot in (0, 5):
-                manifest["test"][record["id"]] = record_digest(record)
-            elif slot == 3:
-                manifest["dev"].append(record["id"])
-            else:
-                manifest["train"].append(record["id"])
+        if record["id"] in known:
+            continue
+        slot = hash_slot(record["id"])
+        if frozen is None and slot in (0, 4):
+            manifest["test"][record["id"]] = record_digest(record)
+        elif slot == 2:
+            manifest["dev"].append(record["id"])
+        else:
+            manifest["train"].append(record["id"])
+    if frozen is None:
+        _cover_every_region(records, manifest)
     manifest["dev"].sort()
     manifest["train"].sort()
     manifest["test"] = dict(sorted(manifest["test"].items()))
     return manifest
+
+
+def _cover_every_region(records: List[Dict[str, Any]], manifest: Dict[str, Any]) -> None:
+    """Move the lowest-hash document of any region missing from test into test, so test spans all regions."""
+    covered = {r["meta"]["region"] for r in records if r["id"] in manifest["test"]}
+    for region in sorted({r["meta"]["region"] for r in records} - covered):
+        chosen = min((r for r in records if r["meta"]["region"] == region),
+                     key=lambda r: hashlib.sha256(r["id"].encode("utf-8")).hexdigest())
+        for split in ("dev", "train"):
+            if chosen["id"] in manifest[split]:
+                manifest[split].remove(chosen["id"])
+        manifest["test"][chosen["id"]] = record_digest(chosen)
 
 
 def read_splits(path: Path = SPLITS_FILE) -> Dict[str, Any]:

@@ -90,23 +90,26 @@ def _check_relation(rel: Dict[str, Any], labels: Dict[str, str], text: str,
         problems.append(f"{name}: no evidence sentence")
     for span in rel.get("evidence", []):
         problems.extend(_check_span(text, span, f"{name} evidence"))
-    if not problems and not _evidence_mentions_argument(rel, record):
-        problems.append(f"{name}: evidence sentences mention neither argument (quote the right sentence, "
-                        f"or mark the reference with [[the group|id|NOM]])")
+    if not problems:
+        for role in ("head", "tail"):
+            if not _evidence_refers_to(rel[role], rel, record):
+                problems.append(
+                    f"{name}: the evidence sentences never refer to the {role} {rel[role]!r}: quote the sentence "
+                    f"that names it too, or mark the pronoun/nominal that refers to it, e.g. [[he|id|NOM]], "
+                    f"[[its|id|NOM]], [[the group|id|NOM]]")
     return problems
 
 
-def _evidence_mentions_argument(rel: Dict[str, Any], record: Dict[str, Any]) -> bool:
+def _evidence_refers_to(entity_id: str, rel: Dict[str, Any], record: Dict[str, Any]) -> bool:
     windows = [(span["start"], span["end"]) for span in rel["evidence"]]
-    args = {rel["head"], rel["tail"]}
 
     def inside(span: Dict[str, Any]) -> bool:
         return any(start <= span["start"] and span["end"] <= end for start, end in windows)
 
     for entity in record.get("entities", []):
-        if entity["id"] in args and any(inside(m) for m in entity["mentions"]):
+        if entity["id"] == entity_id and any(inside(m) for m in entity["mentions"]):
             return True
-    return any(inside(n) and args & set(n.get("refers", [])) for n in record.get("nominals", []))
+    return any(inside(n) and entity_id in n.get("refers", []) for n in record.get("nominals", []))
 
 
 def read_records(path: Path) -> Iterable[Tuple[int, Dict[str, Any]]]:

@@ -152,3 +152,94 @@ def corpus_stats_cli(
     text = render_stats(corpus_stats(load_authoring(authoring), manifest))
     output.write_text(text + "\n", encoding="utf-8")
     typer.echo(text)
+
+
+train_app = typer.Typer(no_args_is_help=True, help="Train the NER or the relation classifier (seeds fixed).")
+evaluate_app = typer.Typer(no_args_is_help=True, help="Evaluate NER or relations on dev and test.")
+app.add_typer(train_app, name="train")
+app.add_typer(evaluate_app, name="evaluate")
+
+
+def _write_json(path: Path, payload) -> None:
+    import json
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(payload, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+@train_app.command("ner")
+def train_ner_cli(
+    config: Path = Opt(Path("models/configs/ner_cnn.cfg"), help="spaCy training config."),
+    output: Path = Opt(Path("models/training/ner"), help="Training output folder."),
+) -> None:
+    """Train the NER with spaCy's trainer on the team corpus (train split; dev for model selection)."""
+    from ..training.ner import train_ner
+
+    best = train_ner(config, output)
+    typer.echo(f"best model: {best}; assemble the pipeline with 'extractor package --ner {best}'")
+
+
+@train_app.command("relations")
+def train_relations_cli(
+    output: Path = Opt(Path("models/relation_classifier"), help="Where to save the trained component."),
+    epochs: int = Opt(4, help="Training epochs."),
+    seed: int = Opt(0, help="Random seed."),
+    trainable_layers: int = Opt(2, help="Top MiniLM layers fine-tuned (and shipped)."),
+    log_file: Path = Opt(Path("models/training/relations_log.json"), help="Training log (JSON)."),
+) -> None:
+    """Train the relation classifier on gold entities of the train split; choose epoch/threshold on dev."""
+    from ..training.data import records_by_split
+    from ..training.relation_train import train_relations
+
+    splits = records_by_split()
+    component, log = train_relations(splits["train"], splits["dev"], epochs=epochs, seed=seed,
+                                     trainable_layers=trainable_layers, progress=typer.echo)
+    component.to_disk(output)
+    _write_json(log_file, log)
+    typer.echo(f"saved to {output}")
+
+
+@evaluate_app.command("ner")
+def evaluate_ner_cli(
+    model: Optional[Path] = Opt(None, "--model", "-m", help="Pipeline folder (default: the shipped one)."),
+    output: Path = Opt(Path("models/results/ner.json"), help="JSON report."),
+) -> None:
+    """Mention-level and entity-level P/R/F per label on dev and test, and recall on unseen names."""
+    from ..api import load
+    from ..gazetteer import read_gazetteer
+    from ..pipeline.entity_linker import normalize_name
+    from ..training.data import records_by_split
+    from ..training.ner_eval import evaluate_ner, names_in
+
+    nlp = load(model)
+    splits = records_by_split()
+    seen = names_in(splits["train"]) | {normalize_name(f) for a in read_gazetteer() for f in a.surface_forms}
+    report = {split: evaluate_ner(nlp, splits[split], seen_names=seen) for split in ("dev", "test")}
+    _write_json(output, report)
+    for split, scores in report.items():
+        typer.echo(f"== {split}")
+        for level in ("mentions", "entities"):
+            for label, prf in scores[level].items():
+                typer.echo(f"{level:9} {label:22} P {prf['p']:.3f} R {prf['r']:.3f} F {prf['f']:.3f}")
+        typer.echo(f"unseen-name mention recall: {scores['unseen_name_recall']}")
+    typer.echo(f"wrote {output}")
+
+
+@evaluate_app.command("relations")
+def evaluate_relations_cli(
+    model: Optional[Path] = Opt(None, "--model", "-m", help="Pipeline folder (default: the shipped one)."),
+    split: str = Opt("test", help="dev or test."),
+    output: Optional[Path] = Opt(None, help="JSON report (default models/results/relations_<split>.json)."),
+    seed: int = Opt(0, help="Seed for the pooled-pair baseline."),
+) -> None:
+    """P/R/F per label and micro (fine and coarse), end to end and on gold entities, with two baselines."""
+    from ..api import load
+    from ..training.data import records_by_split
+    from ..training.relation_report import evaluate_relations, summary_table
+
+    if split not in ("dev", "test"):
+        raise ValueError("--split must be dev or test")
+    splits = records_by_split()
+    results = evaluate_relations(load(model), splits["train"], splits[split], seed=seed, progress=typer.echo)
+    _write_json(output or Path(f"models/results/relations_{split}.json"), results)
+    typer.echo(summary_table(results))

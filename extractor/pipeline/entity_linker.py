@@ -13,9 +13,9 @@ from ..labels import ENTITY_LABELS, MILITANT_GROUP, ORG, PERSON
 
 _NOMINAL = re.compile(
     r"\b(?P<plural>[Tt]he two (?:groups|organi[sz]ations|movements|factions|militias)|[Bb]oth (?:groups|organi[sz]ations|movements|factions))\b"
-    r"|\b(?P<single>[Tt]he (?:group|organi[sz]ation|movement|militia|faction|network|outfit|insurgency|jihadist group|militant group|alliance|coalition|latter)"
-    r"|[Ii]ts (?=(?:leader|emir|chief|founder|commander|head|spokes(?:man|person)|fighters|members|deputy|parent)))\b")
-_NOMINAL_WINDOW = 800
+    r"|\b(?P<single>[Tt]he (?:group|organi[sz]ation|movement|militia|faction|network|outfit|jihadist group|militant group|latter)|[Ii]ts)\b"
+    r"|\b(?P<person>[Hh]e|[Hh]is|[Hh]im)\b")
+_NOMINAL_WINDOW = 1200
 _NORMALIZE = re.compile(r"[\W_]+", re.UNICODE)
 _GROUP_LIKE = (MILITANT_GROUP, ORG)
 
@@ -136,10 +136,13 @@ class EntityLinker:
         entity_at = {(m.start, m.end): e.id for e in entities for m in e.mentions}
         groups = [(ent.start_char, entity_at[(ent.start_char, ent.end_char)])
                   for ent in mentions if ent.label_ == MILITANT_GROUP]
+        people = [(ent.start_char, entity_at[(ent.start_char, ent.end_char)])
+                  for ent in mentions if ent.label_ == PERSON]
         resolved = []
         for match in _NOMINAL.finditer(doc.text):
             start, end = match.span()
-            earlier = [eid for pos, eid in groups if start - _NOMINAL_WINDOW <= pos < start]
+            antecedents = people if match.group("person") else groups
+            earlier = [eid for pos, eid in antecedents if start - _NOMINAL_WINDOW <= pos < start]
             distinct = list(dict.fromkeys(reversed(earlier)))
             wanted = 2 if match.group("plural") else 1
             if len(distinct) >= wanted:

