@@ -102,13 +102,15 @@ def validate_cli(paths: List[Path] = Arg(..., help="Annotation files or folders 
 def package_cli(
     output: Path = Opt(Path("models/pipeline"), "--output", "-o", help="Folder to write the pipeline to."),
     ner: Optional[Path] = Opt(None, "--ner", help="Trained NER pipeline to source the 'ner' component from."),
+    ruler: str = Opt("after", help="Gazetteer ruler before or after the NER, or none."),
+    relations: Optional[Path] = Opt(None, "--relations", help="Trained relation classifier folder."),
 ) -> None:
     """Assemble the pipeline (gazetteer ruler, NER, linker, relations) and save it."""
-    from ..pipeline.build import build_rule_pipeline
-
     import spacy
 
-    nlp = build_rule_pipeline(ner=spacy.load(ner) if ner else None)
+    from ..pipeline.build import build_rule_pipeline
+
+    nlp = build_rule_pipeline(ner=spacy.load(ner) if ner else None, ruler=ruler, relations=relations)
     nlp.to_disk(output)
     typer.echo(f"saved {nlp.pipe_names} to {output}")
 
@@ -119,6 +121,9 @@ def corpus_build_cli(
     corpus: Path = Opt(Path("corpus"), help="Folder for the clean texts."),
     freeze: bool = Opt(False, "--freeze", help="Write annotations/splits.json if it does not exist yet."),
     skip_invalid: bool = Opt(False, "--skip-invalid", help="Report invalid files and build the rest."),
+    update_test_digests: bool = Opt(False, "--update-test-digests",
+                                    help="After a reviewed correction of test documents, record their new hashes "
+                                         "(membership of the test split never changes)."),
 ) -> None:
     """Write corpus/<id>.txt from the authoring files and add new documents to the splits."""
     from ..annotation.corpus import SPLITS_FILE, assign_splits, build_corpus, load_authoring, read_splits
@@ -130,6 +135,11 @@ def corpus_build_cli(
     written = build_corpus(records, corpus)
     if SPLITS_FILE.exists():
         manifest = assign_splits(records, read_splits(SPLITS_FILE))
+        if update_test_digests:
+            from ..annotation.corpus import record_digest
+
+            by_id = {r["id"]: r for r in records}
+            manifest["test"] = {doc_id: record_digest(by_id[doc_id]) for doc_id in manifest["test"]}
     elif freeze:
         manifest = assign_splits(records)
     else:

@@ -9,27 +9,41 @@ from ..gazetteer import read_gazetteer, ruler_patterns
 from . import cue_relations, entity_linker, possessive_groups, sentences  # noqa: F401  (registers factories)
 
 
-def build_rule_pipeline(*, gazetteer: Optional[Union[str, Path]] = None, ner: Optional[Language] = None) -> Language:
+def build_rule_pipeline(*, gazetteer: Optional[Union[str, Path]] = None, ner: Optional[Language] = None,
+                        ruler: str = "after", relations: Optional[Union[str, Path]] = None) -> Language:
     """The pipeline without trained relation weights: sentences, gazetteer ruler, optional trained NER,
     possessive groups, entity linking and the cue-word relation baseline.
 
     gazetteer (Optional[Union[str, Path]]): Gazetteer JSONL; the shipped one when None.
     ner (Optional[Language]): A trained pipeline whose 'ner' component is sourced when given.
+    ruler (str): Where the gazetteer ruler goes relative to the NER: "before" (its matches are fixed and the NER
+        fills the rest), "after" (it only adds entities where the NER found none) or "none".
+    relations (Optional[Union[str, Path]]): A trained relation classifier folder; the cue baseline when None.
     RETURNS (Language): The assembled pipeline.
     """
+    if ruler not in ("before", "after", "none"):
+        raise ValueError(f"ruler must be 'before', 'after' or 'none', not {ruler!r}")
     nlp = spacy.blank("en")
     nlp.add_pipe("extractor_sentences")
     actors = read_gazetteer(gazetteer)
+    if ner is None or ruler == "before":
+        entity_ruler = nlp.add_pipe("entity_ruler")
     if ner is not None:
-        nlp.add_pipe("tok2vec", source=ner) if "tok2vec" in ner.pipe_names else None
+        if "tok2vec" in ner.pipe_names:
+            nlp.add_pipe("tok2vec", source=ner)
         nlp.add_pipe("ner", source=ner)
-        ruler = nlp.add_pipe("entity_ruler", after="ner", config={"overwrite_ents": False})
-    else:
-        ruler = nlp.add_pipe("entity_ruler")
-    ruler.add_patterns(ruler_patterns(actors, nlp.make_doc))
+        if ruler == "after":
+            entity_ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": False})
+    if ner is None or ruler != "none":
+        entity_ruler.add_patterns(ruler_patterns(actors, nlp.make_doc))
     nlp.add_pipe("extractor_possessive_groups")
     linker = nlp.add_pipe("extractor_entity_linker")
     linker.kb_names = {actor.id: actor.name for actor in actors}
-    nlp.add_pipe("extractor_cue_relations")
+    if relations is None:
+        nlp.add_pipe("extractor_cue_relations")
+    else:
+        from . import relation_classifier  # noqa: F401
+
+        nlp.add_pipe("extractor_relation_classifier").from_disk(relations)
     nlp.meta["name"] = "extractor_pipeline"
     return nlp
