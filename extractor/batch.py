@@ -76,7 +76,8 @@ class StreamWriter:
 
 def run_batch(records: Iterable[InputRecord], output: Union[Path, TextIO], *, nlp: Optional[Language] = None,
               resume: bool = False, n_process: int = 1, batch_size: int = 16,
-              on_record: Optional[Callable[[Document], None]] = None) -> BatchSummary:
+              on_record: Optional[Callable[[Document], None]] = None,
+              engine: Optional[Callable[[Iterable[InputRecord]], Iterable[Document]]] = None) -> BatchSummary:
     """Extract every input record and write one JSONL record per id.
 
     records (Iterable[InputRecord]): Inputs (see extractor.inputs.iter_inputs).
@@ -86,6 +87,7 @@ def run_batch(records: Iterable[InputRecord], output: Union[Path, TextIO], *, nl
     n_process (int): Worker processes.
     batch_size (int): Documents per batch.
     on_record (Optional[Callable[[Document], None]]): Called after each record is written (progress).
+    engine (Optional[Callable]): Turns input records into Documents in order; nlp.pipe in this process when None.
     RETURNS (BatchSummary): Counts, failed ids and duplicate ids.
     """
     summary = BatchSummary()
@@ -111,7 +113,11 @@ def run_batch(records: Iterable[InputRecord], output: Union[Path, TextIO], *, nl
             yield record
 
     try:
-        for document in extract_many(to_process(), nlp=nlp, n_process=n_process, batch_size=batch_size):
+        if engine is None:
+            documents = extract_many(to_process(), nlp=nlp, n_process=n_process, batch_size=batch_size)
+        else:
+            documents = engine(to_process())
+        for document in documents:
             writer.write(record_line(document))
             summary.written += 1
             if document.error:

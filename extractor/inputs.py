@@ -102,3 +102,25 @@ def iter_inputs(paths: Iterable[Union[str, Path]], *, text_field: str = "text") 
             raise FileNotFoundError(Errors.E005.format(path=path))
         else:
             raise ValueError(Errors.E006.format(path=path))
+
+
+def iter_dataset(path: Union[str, Path], *, text_field: str = "text", id_field: str = "id") -> Iterator[InputRecord]:
+    """Documents of a Hugging Face dataset saved with save_to_disk (a Dataset, not a DatasetDict).
+
+    YIELDS (InputRecord): One per row; rows without a string text become error records.
+    """
+    import datasets
+
+    dataset = datasets.load_from_disk(str(path))
+    if isinstance(dataset, datasets.DatasetDict):
+        raise ValueError(f"{path} holds a DatasetDict ({list(dataset)}); save a single split.")
+    if text_field not in dataset.column_names:
+        raise ValueError(Errors.E013.format(column=text_field, columns=dataset.column_names))
+    for position, row in enumerate(dataset):
+        raw_id = row.get(id_field, position)
+        doc_id = str(raw_id if raw_id is not None else position)
+        text = row[text_field]
+        if isinstance(text, str):
+            yield InputRecord(doc_id, text)
+        else:
+            yield InputRecord(doc_id, None, f"Row {position} of {path} has no string {text_field!r} field.")

@@ -13,29 +13,52 @@ Opt = typer.Option
 
 @app.command("extract")
 def extract_cli(
-    inputs: List[Path] = Arg(..., help=".txt files, .jsonl files ({id, text}) and folders (searched recursively)."),
+    inputs: List[Path] = Arg(None, help=".txt files, .jsonl files ({id, text}) and folders (searched recursively)."),
     output: str = Opt(..., "--output", "-o", help="Output JSONL file, or - for stdout."),
     model: Optional[Path] = Opt(None, "--model", "-m", help="Pipeline folder (default: the shipped one)."),
     n_process: int = Opt(1, "--n-process", "-n", min=1, help="Worker processes."),
     batch_size: int = Opt(16, "--batch-size", "-b", min=1, help="Documents per batch."),
     resume: bool = Opt(False, "--resume", help="Skip ids already in the output file."),
     text_field: str = Opt("text", "--text-field", help="Text key in JSONL input."),
+    engine: str = Opt("local", "--engine", help="local (this machine) or dask (a Dask distributed cluster)."),
+    scheduler: Optional[str] = Opt(None, "--scheduler", help="Dask scheduler address; a LocalCluster when omitted."),
+    hf_dataset: Optional[Path] = Opt(None, "--hf-dataset", help="A datasets.Dataset saved with save_to_disk."),
+    id_field: str = Opt("id", "--id-field", help="Id key in JSONL and dataset input."),
 ) -> None:
     """Extract entities and relations from documents into JSONL, one record per input id."""
     from tqdm import tqdm
 
-    from ..api import load
+    from ..api import default_model_path, load
     from ..batch import run_batch
-    from ..inputs import iter_inputs
+    from ..inputs import iter_dataset, iter_inputs
 
+    inputs = list(inputs or [])
+    if not inputs and hf_dataset is None:
+        raise ValueError("No input given: pass files or folders, or --hf-dataset.")
     for path in inputs:
         if not path.exists():
             raise FileNotFoundError(f"Input not found: {path}")
-    nlp = load(model)
+    if engine not in ("local", "dask"):
+        raise ValueError(f"Unknown engine {engine!r}: choose 'local' or 'dask'.")
+    model_path = model if model is not None else default_model_path()
+    if not (Path(model_path) / "config.cfg").exists():
+        raise FileNotFoundError(f"No model found at {model_path}")
+    records = iter_inputs(inputs, text_field=text_field)
+    if hf_dataset is not None:
+        from itertools import chain
+
+        records = chain(records, iter_dataset(hf_dataset, text_field=text_field, id_field=id_field))
     progress = tqdm(unit="doc", file=sys.stderr, disable=None, desc="extract")
     target = sys.stdout if output == "-" else Path(output)
-    summary = run_batch(iter_inputs(inputs, text_field=text_field), target, nlp=nlp, resume=resume,
-                        n_process=n_process, batch_size=batch_size, on_record=lambda _doc: progress.update())
+    if engine == "dask":
+        from ..engines import dask_extract_many
+
+        nlp, runner = None, lambda items: dask_extract_many(items, model_path=model_path, scheduler=scheduler,
+                                                            n_workers=n_process, batch_size=batch_size)
+    else:
+        nlp, runner = load(model_path), None
+    summary = run_batch(records, target, nlp=nlp, resume=resume, n_process=n_process, batch_size=batch_size,
+                        on_record=lambda _doc: progress.update(), engine=runner)
     progress.close()
     message = f"{summary.written} written, {summary.skipped} skipped (already done), {len(summary.failed)} failed"
     if summary.duplicates:
@@ -253,3 +276,26 @@ def evaluate_relations_cli(
     results = evaluate_relations(load(model), splits["train"], splits[split], seed=seed, progress=typer.echo)
     _write_json(output or Path(f"models/results/relations_{split}.json"), results)
     typer.echo(summary_table(results))
+
+
+@app.command("graph")
+def graph_cli(
+    records: List[Path] = Arg(..., help="Extraction JSONL files written by 'extractor extract'."),
+    output: Path = Opt(Path("out/graph"), "--output", "-o", help="Folder for nodes.csv, edges.csv, graph.graphml, graph.html."),
+    source: List[Path] = Opt([], "--source", help="The inputs that were extracted, to show evidence sentences."),
+) -> None:
+    """Merge entities across documents and aggregate triples into a corpus graph with exports."""
+    import json
+
+    from ..graph import build_graph, write_graph
+    from ..inputs import iter_inputs
+
+    loaded = []
+    for path in records:
+        with path.open(encoding="utf-8") as handle:
+            loaded.extend(json.loads(line) for line in handle if line.strip())
+    texts = {r.id: r.text for r in iter_inputs(source) if r.text is not None} if source else None
+    nodes, edges = build_graph(loaded, texts=texts)
+    for path in write_graph(nodes, edges, output):
+        typer.echo(f"wrote {path}")
+    typer.echo(f"{len(nodes)} nodes, {len(edges)} edges from {len(loaded)} records")

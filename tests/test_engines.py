@@ -1,0 +1,48 @@
+import json
+
+import pytest
+
+from extractor.cli import main
+
+
+def run(args):
+    with pytest.raises(SystemExit) as info:
+        main(args)
+    return info.value.code
+
+
+@pytest.fixture()
+def corpus_folder(tmp_path, sample_text):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for i in range(7):
+        (folder / f"d{i}.txt").write_text(sample_text if i % 2 else "ISWAP fought Boko Haram in Borno in 2019.")
+    return folder
+
+
+def test_engines_dask_local_cluster_gives_identical_records(corpus_folder, tmp_path, saved_rule_pipeline, capsys):
+    local, dask = tmp_path / "local.jsonl", tmp_path / "dask.jsonl"
+    assert run(["extract", str(corpus_folder), "-o", str(local), "-m", str(saved_rule_pipeline)]) == 0
+    assert run(["extract", str(corpus_folder), "-o", str(dask), "-m", str(saved_rule_pipeline),
+                "--engine", "dask", "--n-process", "2", "--batch-size", "2"]) == 0
+    assert local.read_bytes() == dask.read_bytes()
+    assert len(local.read_text().splitlines()) == 7
+
+
+def test_engines_n_process_two_gives_byte_identical_output(corpus_folder, tmp_path, saved_rule_pipeline, capsys):
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    run(["extract", str(corpus_folder), "-o", str(one), "-m", str(saved_rule_pipeline)])
+    run(["extract", str(corpus_folder), "-o", str(two), "-m", str(saved_rule_pipeline), "--n-process", "2",
+         "--batch-size", "2"])
+    assert one.read_bytes() == two.read_bytes()
+
+
+def test_engines_reads_hf_dataset_saved_to_disk(tmp_path, saved_rule_pipeline, capsys):
+    datasets = pytest.importorskip("datasets")
+    path = tmp_path / "ds"
+    datasets.Dataset.from_dict({"id": ["a", "b"], "text": ["Shekau led Boko Haram.", None]}).save_to_disk(str(path))
+    out = tmp_path / "out.jsonl"
+    assert run(["extract", "--hf-dataset", str(path), "-o", str(out), "-m", str(saved_rule_pipeline)]) == 1
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in records] == ["a", "b"]
+    assert records[0]["relations"] and records[1]["error"]
