@@ -299,3 +299,19 @@ def graph_cli(
     for path in write_graph(nodes, edges, output):
         typer.echo(f"wrote {path}")
     typer.echo(f"{len(nodes)} nodes, {len(edges)} edges from {len(loaded)} records")
+
+
+@app.command("bench")
+def bench_cli(
+    inputs: List[Path] = Arg(None, help="Inputs (default: ../shared/data/isaf/isaf_press_releases.jsonl and corpus/)."),
+    n_process: List[int] = Opt([1, 2], "--n-process", help="Process counts to measure."),
+    batch_size: int = Opt(16, "--batch-size"),
+    output: Path = Opt(Path("benchmarks"), "--output", "-o"),
+) -> None:
+    """Throughput, cold start and peak memory of the pipeline beside en_core_web_sm, side by side."""
+    from ..bench import render_table, run_benchmark
+
+    if not inputs:
+        inputs = [p for p in (Path("../shared/data/isaf/isaf_press_releases.jsonl"), Path("corpus")) if p.exists()]
+    results = run_benchmark(inputs, n_processes=n_process, batch_size=batch_size, output=output)
+    typer.echo(render_table(results, {"machine": "", "cpus": "", "python": ""}))
