@@ -4,7 +4,7 @@ from typing import List, Optional
 
 import typer
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Militant groups, people, alliances, rivalries and leadership from analytic prose.")
 corpus_app = typer.Typer(no_args_is_help=True, help="Build and describe the annotated corpus.")
 app.add_typer(corpus_app, name="corpus")
@@ -21,12 +21,13 @@ def main(argv: Optional[List[str]] = None) -> None:
         sys.exit(2)
     except typer.Exit as done:
         sys.exit(done.exit_code)
-    except Exception as err:  # click's usage errors arrive here in non-standalone mode
-        import click
-        if isinstance(err, click.ClickException):
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as err:  # usage errors of typer's bundled click arrive here in non-standalone mode
+        if hasattr(err, "show") and hasattr(err, "exit_code"):
             err.show()
             sys.exit(err.exit_code)
-        if isinstance(err, click.exceptions.Abort):
+        if type(err).__name__ == "Abort":
             sys.exit(130)
         raise
     sys.exit(status if isinstance(status, int) else 0)

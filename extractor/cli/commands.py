@@ -215,9 +215,11 @@ def train_ner_cli(
 @train_app.command("relations")
 def train_relations_cli(
     output: Path = Opt(Path("models/relation_classifier"), help="Where to save the trained component."),
-    epochs: int = Opt(4, help="Training epochs."),
+    epochs: int = Opt(8, help="Training epochs."),
     seed: int = Opt(0, help="Random seed."),
-    trainable_layers: int = Opt(2, help="Top MiniLM layers fine-tuned (and shipped)."),
+    trainable_layers: int = Opt(3, help="Top MiniLM layers fine-tuned (and shipped)."),
+    learning_rate: float = Opt(2e-4, help="Learning rate of the fine-tuned layers."),
+    head_learning_rate: float = Opt(2e-3, help="Learning rate of the pair head."),
     log_file: Path = Opt(Path("models/training/relations_log.json"), help="Training log (JSON)."),
 ) -> None:
     """Train the relation classifier on gold entities of the train split; choose epoch/threshold on dev."""
@@ -226,7 +228,8 @@ def train_relations_cli(
 
     splits = records_by_split()
     component, log = train_relations(splits["train"], splits["dev"], epochs=epochs, seed=seed,
-                                     trainable_layers=trainable_layers, progress=typer.echo)
+                                     trainable_layers=trainable_layers, learning_rate=learning_rate,
+                                     head_learning_rate=head_learning_rate, progress=typer.echo)
     component.to_disk(output)
     _write_json(log_file, log)
     typer.echo(f"saved to {output}")
@@ -235,7 +238,8 @@ def train_relations_cli(
 @evaluate_app.command("ner")
 def evaluate_ner_cli(
     model: Optional[Path] = Opt(None, "--model", "-m", help="Pipeline folder (default: the shipped one)."),
-    output: Path = Opt(Path("models/results/ner.json"), help="JSON report."),
+    output: Path = Opt(Path("models/results/ner.json"), "--output", "-o", help="JSON report."),
+    splits: List[str] = Opt(["dev", "test"], "--split", help="Splits to score (repeatable)."),
 ) -> None:
     """Mention-level and entity-level P/R/F per label on dev and test, and recall on unseen names."""
     from ..api import load
@@ -245,9 +249,9 @@ def evaluate_ner_cli(
     from ..training.ner_eval import evaluate_ner, names_in
 
     nlp = load(model)
-    splits = records_by_split()
-    seen = names_in(splits["train"]) | {normalize_name(f) for a in read_gazetteer() for f in a.surface_forms}
-    report = {split: evaluate_ner(nlp, splits[split], seen_names=seen) for split in ("dev", "test")}
+    by_split = records_by_split()
+    seen = names_in(by_split["train"]) | {normalize_name(f) for a in read_gazetteer() for f in a.surface_forms}
+    report = {split: evaluate_ner(nlp, by_split[split], seen_names=seen) for split in splits}
     _write_json(output, report)
     for split, scores in report.items():
         typer.echo(f"== {split}")
@@ -262,7 +266,8 @@ def evaluate_ner_cli(
 def evaluate_relations_cli(
     model: Optional[Path] = Opt(None, "--model", "-m", help="Pipeline folder (default: the shipped one)."),
     split: str = Opt("test", help="dev or test."),
-    output: Optional[Path] = Opt(None, help="JSON report (default models/results/relations_<split>.json)."),
+    output: Optional[Path] = Opt(None, "--output", "-o",
+                                 help="JSON report (default models/results/relations_<split>.json)."),
     seed: int = Opt(0, help="Seed for the pooled-pair baseline."),
 ) -> None:
     """P/R/F per label and micro (fine and coarse), end to end and on gold entities, with two baselines."""

@@ -6,7 +6,7 @@ import spacy
 from spacy.language import Language
 
 from ..gazetteer import read_gazetteer, ruler_patterns
-from . import cue_relations, entity_linker, possessive_groups, sentences  # noqa: F401  (registers factories)
+from . import cue_relations, entity_cleanup, entity_linker, sentences  # noqa: F401  (registers factories)
 
 
 def build_rule_pipeline(*, gazetteer: Optional[Union[str, Path]] = None, ner: Optional[Language] = None,
@@ -36,7 +36,7 @@ def build_rule_pipeline(*, gazetteer: Optional[Union[str, Path]] = None, ner: Op
             entity_ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": False})
     if ner is None or ruler != "none":
         entity_ruler.add_patterns(ruler_patterns(actors, nlp.make_doc))
-    nlp.add_pipe("extractor_possessive_groups")
+    nlp.add_pipe("extractor_entity_cleanup")
     linker = nlp.add_pipe("extractor_entity_linker")
     linker.kb_names = {actor.id: actor.name for actor in actors}
     if relations is None:

@@ -1,0 +1,30 @@
+"""Entity span conventions of the guidelines, applied after NER and the gazetteer ruler:
+no leading "the", no trailing possessive "'s", and "Mokhtar Belmokhtar's faction" as one militant group."""
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from ..labels import MILITANT_GROUP, PERSON
+
+GROUP_NOUNS = frozenset({"faction", "group", "wing", "network", "brigade", "battalion", "katiba", "militia",
+                         "men", "loyalists", "followers", "movement", "organisation", "organization", "cell"})
+POSSESSIVES = frozenset({"'s", "\u2019s", "'", "\u2019"})
+
+
+@Language.component("extractor_entity_cleanup", requires=["doc.ents"], assigns=["doc.ents"])
+def clean_entities(doc: Doc) -> Doc:
+    """Trim determiners and possessive markers from entity spans; merge PERSON + 's + group noun."""
+    cleaned = []
+    for ent in doc.ents:
+        start, end = ent.start, ent.end
+        if end - start > 1 and doc[start].lower_ == "the":
+            start += 1
+        if end - start > 1 and doc[end - 1].lower_ in POSSESSIVES:
+            end -= 1
+        label = ent.label_
+        if label == PERSON and end + 1 < len(doc) and doc[end].lower_ in POSSESSIVES \
+                and doc[end + 1].lower_ in GROUP_NOUNS:
+            end, label = end + 2, MILITANT_GROUP
+        cleaned.append(Span(doc, start, end, label=label, kb_id=ent.kb_id, span_id=ent.id))
+    doc.ents = filter_spans(cleaned)
+    return doc
