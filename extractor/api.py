@@ -11,9 +11,11 @@ import spacy  # noqa: E402
 from spacy.language import Language  # noqa: E402
 from spacy.tokens import Doc  # noqa: E402
 
-from .document import Document  # noqa: E402
+from .document import Document, Entity, Evidence, Mention, Relation  # noqa: E402
 from .errors import Errors  # noqa: E402
 from .inputs import InputRecord  # noqa: E402
+from .labels import SYMMETRIC  # noqa: E402
+from .textprep import chunk_spans, prepare_text  # noqa: E402
 from .extensions import DOC_ID_ATTR, ENTITIES_ATTR, RELATIONS_ATTR, install_extensions  # noqa: E402
 
 
@@ -111,12 +113,18 @@ def _as_pairs(inputs: Any, text_column: str, id_column: str) -> Iterator[Tuple[A
             yield position, item
 
 
+MAX_CHUNK_CHARS = 100_000
+
+
 def extract_many(inputs: Iterable[Any], *, n_process: int = 1, batch_size: int = 16,
                  nlp: Optional[Language] = None, text_column: str = "text",
                  id_column: str = "id") -> Iterator[Document]:
     """Extract from many documents, in input order, one Document per input.
 
-    inputs (Iterable[Any]): Texts, (id, text) pairs, dicts with id/text keys, or a datasets.Dataset.
+    Texts are prepared without changing their length (control characters and HTML markup blanked, see
+    extractor.textprep), and texts over MAX_CHUNK_CHARS are processed in chunks whose results are merged, so
+    memory stays bounded and offsets always index the input as given.
+    inputs (Iterable[Any]): Texts, (id, text) pairs, dicts with id/text keys, InputRecords or a datasets.Dataset.
     n_process (int): Worker processes for nlp.pipe.
     batch_size (int): Documents per batch.
     nlp (Optional[Language]): Pipeline to use; the shipped one when None.
@@ -126,8 +134,9 @@ def extract_many(inputs: Iterable[Any], *, n_process: int = 1, batch_size: int =
     """
     nlp = nlp if nlp is not None else _default_nlp()
     failures: dict = {}
+    originals: dict = {}
 
-    def valid_items() -> Iterator[Tuple[str, Tuple[str, int]]]:
+    def chunks() -> Iterator[Tuple[str, Tuple[str, int, int, int]]]:
         for position, (raw_id, text) in enumerate(_as_pairs(inputs, text_column, id_column)):
             try:
                 doc_id = normalize_id(raw_id, position)
@@ -140,17 +149,83 @@ def extract_many(inputs: Iterable[Any], *, n_process: int = 1, batch_size: int =
             if not isinstance(text, str):
                 failures[position] = Document.failed(doc_id, Errors.E001.format(type_name=type(text).__name__))
                 continue
-            yield text, (doc_id, position)
+            prepared = prepare_text(text)
+            spans = chunk_spans(prepared, MAX_CHUNK_CHARS)
+            originals[position] = text
+            for start, end in spans:
+                yield prepared[start:end], (doc_id, position, start, len(spans))
 
-    position_seen = 0
-    for doc, (doc_id, position) in nlp.pipe(valid_items(), as_tuples=True, n_process=n_process,
-                                             batch_size=batch_size):
-        while position_seen < position:
-            if position_seen in failures:
-                yield failures.pop(position_seen)
-            position_seen += 1
-        position_seen = position + 1
-        doc._.set(DOC_ID_ATTR, doc_id)
-        yield document_from_doc(doc, doc_id)
-    for position in sorted(failures):
-        yield failures.pop(position)
+    def flush_failures_before(position: int) -> Iterator[Document]:
+        for earlier in sorted(p for p in failures if p < position):
+            yield failures.pop(earlier)
+
+    pending: list = []
+    for doc, (doc_id, position, offset, n_chunks) in nlp.pipe(chunks(), as_tuples=True, n_process=n_process,
+                                                               batch_size=batch_size):
+        yield from flush_failures_before(position)
+        pending.append((offset, document_from_doc(doc, doc_id)))
+        if len(pending) == n_chunks:
+            merged = merge_chunks(doc_id, pending) if n_chunks > 1 else pending[0][1]
+            yield restore_surface(merged, originals.pop(position))
+            pending = []
+    yield from flush_failures_before(float("inf"))
+
+
+def restore_surface(document: Document, text: str) -> Document:
+    """Set every mention's text to the slice of the input it points to (the input, not the prepared text)."""
+    for entity in document.entities:
+        entity.mentions = [Mention(m.start, m.end, text[m.start:m.end]) for m in entity.mentions]
+    return document
+
+
+def merge_chunks(doc_id: str, chunks: list) -> Document:
+    """Merge per-chunk records of one long document: shift offsets, join entities by gazetteer id or name.
+
+    chunks (list): (character offset, Document) in order.
+    RETURNS (Document): One record for the whole text.
+    """
+    from .graph import node_key
+
+    entities: dict = {}
+    relations: dict = {}
+    for offset, part in chunks:
+        local = {}
+        for entity in part.entities:
+            key = node_key({"kb_id": entity.kb_id, "label": entity.label, "name": entity.name})
+            merged = entities.setdefault(key, Entity("", entity.name, entity.label, entity.kb_id, []))
+            merged.mentions.extend(Mention(m.start + offset, m.end + offset, m.text) for m in entity.mentions)
+            local[entity.id] = key
+        for rel in part.relations:
+            key = (local[rel.head], rel.relation, local[rel.tail])
+            shifted = [Evidence(e.start + offset, e.end + offset, (e.head[0] + offset, e.head[1] + offset),
+                                (e.tail[0] + offset, e.tail[1] + offset), e.confidence) for e in rel.evidence]
+            if key in relations:
+                existing = relations[key]
+                existing.evidence.extend(shifted)
+                existing.confidence = max(existing.confidence, rel.confidence)
+                existing.hedged = existing.hedged and rel.hedged
+                existing.time = existing.time or rel.time
+            else:
+                relations[key] = Relation(key[0], rel.relation, key[2], rel.confidence, shifted, rel.hedged, rel.time)
+    ordered = sorted(entities.items(), key=lambda item: item[1].mentions[0].start)
+    new_ids = {key: f"E{number}" for number, (key, _) in enumerate(ordered, start=1)}
+    for key, entity in ordered:
+        entity.id = new_ids[key]
+    merged_relations: dict = {}
+    for rel in relations.values():
+        rel.head, rel.tail = new_ids[rel.head], new_ids[rel.tail]
+        if rel.relation in SYMMETRIC and int(rel.head[1:]) > int(rel.tail[1:]):
+            rel.head, rel.tail = rel.tail, rel.head
+            rel.evidence = [Evidence(e.start, e.end, e.tail, e.head, e.confidence) for e in rel.evidence]
+        key = (rel.head, rel.relation, rel.tail)
+        if key in merged_relations:
+            kept = merged_relations[key]
+            kept.evidence.extend(rel.evidence)
+            kept.confidence = max(kept.confidence, rel.confidence)
+            kept.hedged = kept.hedged and rel.hedged
+            kept.time = kept.time or rel.time
+        else:
+            merged_relations[key] = rel
+    merged_relations = list(merged_relations.values())
+    merged_relations.sort(key=lambda r: (int(r.head[1:]), r.relation, int(r.tail[1:])))
+    return Document(doc_id, [entity for _, entity in ordered], merged_relations)

@@ -22,8 +22,10 @@ class BatchSummary:
 
 
 def record_line(document: Document) -> str:
-    """RETURNS (str): The document's JSON record as one line, with a stable key order."""
-    return json.dumps(document.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n"
+    """RETURNS (str): The document's JSON record as one line, with a stable key order. Lone surrogates from
+    broken input become JSON escapes, so the line is always valid UTF-8."""
+    line = json.dumps(document.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n"
+    return line.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def existing_ids(path: Path) -> Set[str]:
