@@ -120,7 +120,7 @@ _HTML_TEMPLATE = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>__TITLE__</title>
 <style>
 body{margin:0;font:13px sans-serif;display:flex;height:100vh}
-#view{flex:1}#side{width:340px;overflow:auto;border-left:1px solid #ccc;padding:8px}
+#view{flex:1;height:100vh}#side{width:340px;overflow:auto;border-left:1px solid #ccc;padding:8px}
 .legend span{display:inline-block;margin-right:8px}.dot{width:10px;height:10px;display:inline-block;border-radius:5px}
 </style></head><body>
 <svg id="view"></svg>
@@ -128,28 +128,35 @@ body{margin:0;font:13px sans-serif;display:flex;height:100vh}
 <p>Click a node or an edge to see its evidence.</p><div id="info"></div></div>
 <script>
 const DATA = __DATA__;
-const NODE_COLOURS = {MILITANT_GROUP:"#d62728", PERSON:"#1f77b4", ORG:"#2ca02c", GPE:"#9467bd"};
-const EDGE_COLOURS = {ALLY_OF:"#2ca02c", RIVAL_OF:"#d62728", LEADER_OF:"#1f77b4", MEMBER_OF:"#17becf",
-                      AFFILIATE_OF:"#ff7f0e"};
+const NODE_COLOURS = {MILITANT_GROUP:"#b30000", PERSON:"#08519c", ORG:"#006d2c", GPE:"#54278f"};
+const EDGE_COLOURS = {ALLY_OF:"#41ab5d", RIVAL_OF:"#fb6a4a", LEADER_OF:"#6baed6", MEMBER_OF:"#9e9ac8",
+                      AFFILIATE_OF:"#fd8d3c"};
 const svg = document.getElementById("view"), info = document.getElementById("info");
 const W = svg.clientWidth || 900, H = svg.clientHeight || 700, NS = "http://www.w3.org/2000/svg";
 const legend = document.getElementById("legend");
 for (const [k, c] of Object.entries(Object.assign({}, NODE_COLOURS, EDGE_COLOURS)))
   legend.innerHTML += `<span><i class="dot" style="background:${c}"></i> ${k}</span>`;
+const linked = new Set(DATA.edges.flatMap(e => [e.head, e.tail]));
+DATA.nodes = DATA.nodes.filter(n => linked.has(n.id));  // isolated entities stay in nodes.csv, not the view
 const byId = {};
 DATA.nodes.forEach((n, i) => { n.x = W / 2 + 200 * Math.cos(i); n.y = H / 2 + 200 * Math.sin(i * 1.7);
   n.vx = 0; n.vy = 0; byId[n.id] = n; });
 const links = DATA.edges.filter(e => byId[e.head] && byId[e.tail]);
 for (let step = 0; step < 300; step++) {
   for (const a of DATA.nodes) for (const b of DATA.nodes) if (a !== b) {
-    const dx = a.x - b.x, dy = a.y - b.y, d2 = dx * dx + dy * dy + 0.01, f = 800 / d2;
-    a.vx += dx * f; a.vy += dy * f; }
+    const dx = a.x - b.x, dy = a.y - b.y, d2 = dx * dx + dy * dy + 0.01;
+    if (d2 < 90000) { const f = 600 / d2; a.vx += dx * f; a.vy += dy * f; } }
   for (const e of links) { const a = byId[e.head], b = byId[e.tail];
     const dx = b.x - a.x, dy = b.y - a.y, d = Math.sqrt(dx * dx + dy * dy) + 0.01, f = (d - 90) * 0.01;
     a.vx += dx / d * f * d / 10; a.vy += dy / d * f * d / 10; b.vx -= dx / d * f * d / 10; b.vy -= dy / d * f * d / 10; }
-  for (const n of DATA.nodes) { n.vx += (W / 2 - n.x) * 0.002; n.vy += (H / 2 - n.y) * 0.002;
+  for (const n of DATA.nodes) { n.vx += (W / 2 - n.x) * 0.01; n.vy += (H / 2 - n.y) * 0.01;
     n.x += Math.max(-20, Math.min(20, n.vx)); n.y += Math.max(-20, Math.min(20, n.vy)); n.vx *= 0.5; n.vy *= 0.5; }
 }
+const xs = DATA.nodes.map(n => n.x), ys = DATA.nodes.map(n => n.y);
+const minX = Math.min(...xs), maxX = Math.max(...xs), minY = Math.min(...ys), maxY = Math.max(...ys);
+for (const n of DATA.nodes) {
+  n.x = 30 + (n.x - minX) / Math.max(1, maxX - minX) * (W - 160);
+  n.y = 20 + (n.y - minY) / Math.max(1, maxY - minY) * (H - 40); }
 function el(name, attrs) { const e = document.createElementNS(NS, name);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v); svg.appendChild(e); return e; }
 function esc(s) { return String(s).replace(/[&<>"]/g, c => ({"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;"}[c])); }
