@@ -39,7 +39,21 @@ stats: install
 	$(BIN)/extractor corpus stats
 
 package: install
-	$(BIN)/extractor package
+	$(BIN)/extractor package --ner models/training/ner/model-best --relations models/relation_classifier --ruler before
+
+train-ner: install
+	$(BIN)/extractor train ner --config models/configs/ner_sm.cfg --output models/training/ner
+
+train-relations: install
+	$(BIN)/extractor train relations --output models/relation_classifier
+
+evaluate: install
+	$(BIN)/extractor evaluate ner
+	$(BIN)/extractor evaluate relations --split test
+
+bench: install
+	$(BIN)/extractor bench
+	$(PY) scripts/fuzz.py 10000 0
 
 clean:
 	rm -rf $(VENV) out build dist *.egg-info
