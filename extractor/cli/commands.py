@@ -73,6 +73,7 @@ def extract_cli(
 def show_cli(
     path: Path = Arg(..., exists=True, dir_okay=False, help="A .txt document."),
     model: Optional[Path] = Opt(None, "--model", "-m", help="Pipeline folder (default: the shipped one)."),
+    html: Optional[Path] = Opt(None, "--html", help="Also write the entities as a displaCy HTML page."),
 ) -> None:
     """Print a document's entities and triples as tables."""
     from rich.console import Console
@@ -84,7 +85,12 @@ def show_cli(
     record = read_text_file(path, path.name)
     if record.error:
         raise ValueError(record.error)
-    document = extract(record.text, id=record.id, nlp=load(model))
+    nlp = load(model)
+    document = extract(record.text, id=record.id, nlp=nlp)
+    if html is not None:
+        from spacy import displacy
+
+        html.write_text(displacy.render(nlp(record.text), style="ent", page=True), encoding="utf-8")
     names = {e.id: e.name for e in document.entities}
     entities = Table(title=f"Entities in {path.name}")
     for column in ("id", "name", "label", "kb_id", "mentions"):
