@@ -37,8 +37,39 @@ def default_model_path() -> Path:
         return Path(__file__).resolve().parent.parent / "models" / "pipeline"
 
 
+MANIFEST = "MANIFEST.sha256"
+
+
+def write_manifest(path: Union[str, Path]) -> Path:
+    """Record the sha256 of every file of a saved pipeline in MANIFEST.sha256 (sha256sum format).
+
+    RETURNS (Path): The manifest file.
+    """
+    from .ml.encoder import sha256_file
+
+    path = Path(path)
+    files = sorted(p for p in path.rglob("*") if p.is_file() and p.name != MANIFEST)
+    lines = [f"{sha256_file(p)}  {p.relative_to(path).as_posix()}" for p in files]
+    (path / MANIFEST).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path / MANIFEST
+
+
+def verify_manifest(path: Union[str, Path]) -> None:
+    """Check every file listed in a pipeline's MANIFEST.sha256; raise ValueError on any mismatch or missing file."""
+    from .ml.encoder import verify_file
+
+    path = Path(path)
+    for line in (path / MANIFEST).read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            digest, name = line.split("  ", 1)
+            if not (path / name).is_file():
+                raise ValueError(Errors.E004.format(path=path / name, expected=digest, found="missing file"))
+            verify_file(path / name, digest)
+
+
 def load(path: Optional[Union[str, Path]] = None) -> Language:
-    """Load the extractor pipeline.
+    """Load the extractor pipeline, checking its files against MANIFEST.sha256 when it has one (the shipped
+    pipeline always has one).
 
     path (Optional[Union[str, Path]]): A saved pipeline folder; the shipped pipeline when None.
     RETURNS (Language): The spaCy pipeline; results are on doc._.entities and doc._.relations.
@@ -47,6 +78,8 @@ def load(path: Optional[Union[str, Path]] = None) -> Language:
     path = Path(path) if path is not None else default_model_path()
     if not (path / "config.cfg").exists():
         raise FileNotFoundError(Errors.E003.format(path=path))
+    if (path / MANIFEST).exists():
+        verify_manifest(path)
     return spacy.load(path)
 
 

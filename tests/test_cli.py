@@ -91,3 +91,27 @@ def test_saved_pipeline_loads_with_spacy_load_in_fresh_interpreter(saved_rule_pi
     result = subprocess.run([sys.executable, "-c", script, str(saved_rule_pipeline)], capture_output=True,
                             text=True, check=True)
     assert result.stdout.split() == ["2", "1"]
+
+
+def test_cli_sigkill_mid_run_then_resume_gives_one_record_per_id(tmp_path, saved_rule_pipeline, sample_text):
+    import os
+    import signal
+    import time
+
+    count = 1500
+    inputs = tmp_path / "in.jsonl"
+    inputs.write_text("".join(json.dumps({"id": f"d{i}", "text": sample_text}) + "\n" for i in range(count)))
+    out = tmp_path / "out.jsonl"
+    command = [str(Path(sys.executable).parent / "extractor"), "extract", str(inputs), "-o", str(out),
+               "-m", str(saved_rule_pipeline), "--batch-size", "4"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline and (not out.exists() or out.read_bytes().count(b"\n") < 50):
+        time.sleep(0.05)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    written_before = out.read_bytes().count(b"\n")
+    assert 50 <= written_before < count
+    subprocess.run(command + ["--resume"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ids = [json.loads(line)["id"] for line in out.read_text().splitlines()]
+    assert len(ids) == count and set(ids) == {f"d{i}" for i in range(count)}

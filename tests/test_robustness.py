@@ -108,3 +108,18 @@ def test_robustness_any_string_gives_a_valid_record(rule_nlp, text):
 def test_robustness_entity_rich_strings_give_valid_records(rule_nlp, parts):
     text = "".join(parts)
     assert_valid(extract(text, nlp=rule_nlp).to_dict(), text)
+
+
+def test_robustness_load_rejects_pipeline_with_changed_file(saved_rule_pipeline, tmp_path):
+    import shutil
+
+    from extractor.api import load, write_manifest
+
+    copy = tmp_path / "pipe"
+    shutil.copytree(saved_rule_pipeline, copy)
+    write_manifest(copy)
+    assert load(copy).pipe_names
+    patterns = copy / "entity_ruler" / "patterns.jsonl"
+    patterns.write_text(patterns.read_text() + '{"label": "PERSON", "pattern": "Mallory"}\n')
+    with pytest.raises(ValueError, match="Checksum mismatch"):
+        load(copy)

@@ -139,8 +139,15 @@ def package_cli(
 
     from ..pipeline.build import build_rule_pipeline
 
+    from ..api import write_manifest
+
     nlp = build_rule_pipeline(ner=spacy.load(ner) if ner else None, ruler=ruler, relations=relations)
+    if output.exists():
+        import shutil
+
+        shutil.rmtree(output)
     nlp.to_disk(output)
+    write_manifest(output)
     typer.echo(f"saved {nlp.pipe_names} to {output}")
 
 

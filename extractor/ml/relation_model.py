@@ -52,18 +52,34 @@ def mark_window(text: str, window: Window, tokenizer, *, max_length: int) -> Enc
 
 
 class PairHead(nn.Module):
-    """Scores ordered pairs from the hidden states at their opening markers: [h; t; h*t] -> MLP."""
+    """Scores ordered pairs from one encoded window: the hidden states at the two opening markers, their
+    product, the mean of the states between them (where the cue words are) and an embedding of the pair's
+    entity types: [h; t; h*t; between; types] -> MLP."""
 
-    def __init__(self, hidden: int, width: int, n_labels: int, dropout: float) -> None:
+    def __init__(self, hidden: int, width: int, n_labels: int, dropout: float, n_types: int = 4) -> None:
         super().__init__()
-        self.mlp = nn.Sequential(nn.Dropout(dropout), nn.Linear(3 * hidden, width), nn.GELU(),
+        self.n_types = n_types
+        self.type_pairs = nn.Embedding(n_types * n_types, 32)
+        self.mlp = nn.Sequential(nn.Dropout(dropout), nn.Linear(4 * hidden + 32, width), nn.GELU(),
                                  nn.Dropout(dropout), nn.Linear(width, n_labels))
 
-    def forward(self, states: torch.Tensor, rows: torch.Tensor, heads: torch.Tensor,
-                tails: torch.Tensor) -> torch.Tensor:
+    def forward(self, states: torch.Tensor, rows: torch.Tensor, heads: torch.Tensor, tails: torch.Tensor,
+                types: torch.Tensor) -> torch.Tensor:
         head_states = states[rows, heads]
         tail_states = states[rows, tails]
-        return self.mlp(torch.cat([head_states, tail_states, head_states * tail_states], dim=-1))
+        cumulative = torch.cat([torch.zeros_like(states[:, :1]), states.cumsum(dim=1)], dim=1)
+        low, high = torch.minimum(heads, tails), torch.maximum(heads, tails) + 1
+        between = (cumulative[rows, high] - cumulative[rows, low]) / (high - low).unsqueeze(-1).float()
+        features = [head_states, tail_states, head_states * tail_states, between, self.type_pairs(types)]
+        return self.mlp(torch.cat(features, dim=-1))
+
+
+TYPE_INDEX = {label: i for i, label in enumerate(TYPE_WORDS)}
+
+
+def type_pair_index(head_label: str, tail_label: str) -> int:
+    """RETURNS (int): Index of an ordered pair of entity labels for the pair head's type embedding."""
+    return TYPE_INDEX[head_label] * len(TYPE_INDEX) + TYPE_INDEX[tail_label]
 
 
 class RelationNetwork(nn.Module):
@@ -112,8 +128,9 @@ class RelationNetwork(nn.Module):
         return hidden
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, rows: torch.Tensor,
-                heads: torch.Tensor, tails: torch.Tensor) -> torch.Tensor:
-        return self.head(self.top(self.bottom(input_ids, attention_mask), attention_mask), rows, heads, tails)
+                heads: torch.Tensor, tails: torch.Tensor, types: torch.Tensor) -> torch.Tensor:
+        states = self.top(self.bottom(input_ids, attention_mask), attention_mask)
+        return self.head(states, rows, heads, tails, types)
 
     def trainable_state(self) -> Dict[str, torch.Tensor]:
         """RETURNS (Dict[str, torch.Tensor]): Only what training changes: the top layers and the head."""
@@ -143,8 +160,8 @@ def pad_batch(windows: Sequence[EncodedWindow], pad_id: int) -> Tuple[torch.Tens
 
 def pair_indices(windows: Sequence[EncodedWindow],
                  pairs: Sequence[Tuple[int, MentionRef, MentionRef]]) -> Tuple[List[int], torch.Tensor, ...]:
-    """Keep the pairs whose mentions both have markers; RETURNS kept positions and row/head/tail index tensors."""
-    kept, rows, heads, tails = [], [], [], []
+    """Keep the pairs whose mentions both have markers; RETURNS kept positions and row/head/tail/type tensors."""
+    kept, rows, heads, tails, types = [], [], [], [], []
     for position, (row, head, tail) in enumerate(pairs):
         markers = windows[row].marker_index
         h, t = markers.get((head.start, head.end)), markers.get((tail.start, tail.end))
@@ -153,5 +170,6 @@ def pair_indices(windows: Sequence[EncodedWindow],
             rows.append(row)
             heads.append(h)
             tails.append(t)
+            types.append(type_pair_index(head.label, tail.label))
     as_tensor = lambda values: torch.tensor(values, dtype=torch.long)  # noqa: E731
-    return kept, as_tensor(rows), as_tensor(heads), as_tensor(tails)
+    return kept, as_tensor(rows), as_tensor(heads), as_tensor(tails), as_tensor(types)

@@ -125,10 +125,10 @@ class RelationClassifier:
                     continue
                 ids, mask = pad_batch([encoded[row] for row in rows], self.tokenizer.pad_token_id)
                 batch_pairs = [(local[pairs[p][0]], pairs[p][1], pairs[p][2]) for p in positions]
-                kept, row_t, head_t, tail_t = pair_indices([encoded[row] for row in rows], batch_pairs)
+                kept, row_t, head_t, tail_t, type_t = pair_indices([encoded[row] for row in rows], batch_pairs)
                 if not kept:
                     continue
-                logits = self.network(ids, mask, row_t, head_t, tail_t)
+                logits = self.network(ids, mask, row_t, head_t, tail_t, type_t)
                 probs = torch.softmax(logits / self.cfg["temperature"], dim=-1).tolist()
                 for k, prob in zip(kept, probs):
                     item_index, cand_index = owners[positions[k]]

@@ -8,7 +8,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 import spacy
 
 from ..extensions import ENTITIES_ATTR
-from ..ml.relation_model import LABELS, mark_window
+from ..ml.relation_model import LABELS, mark_window, type_pair_index
 from ..pipeline.relation_classifier import RelationClassifier
 from .relation_data import RelationExample, build_examples
 from .relation_eval import score_documents
@@ -40,7 +40,8 @@ def _training_windows(component: RelationClassifier, examples: Sequence[Relation
             h = markers.get((candidate.head.start, candidate.head.end))
             t = markers.get((candidate.tail.start, candidate.tail.end))
             if h is not None and t is not None:
-                pairs.setdefault(candidate.window, []).append((h, t, LABEL_INDEX[label]))
+                pairs.setdefault(candidate.window, []).append(
+                    (h, t, LABEL_INDEX[label], type_pair_index(candidate.head.label, candidate.tail.label)))
         items.extend((encoded[w], p) for w, p in pairs.items())
     return items
 
@@ -140,18 +141,20 @@ def train_relations(train_records: Sequence[Dict[str, Any]], dev_records: Sequen
             width = max(cached[r].shape[0] for r in rows)
             hidden = torch.zeros(len(rows), width, cached[rows[0]].shape[1])
             mask = torch.zeros(len(rows), width, dtype=torch.long)
-            row_t, head_t, tail_t, target = [], [], [], []
+            row_t, head_t, tail_t, type_t, target = [], [], [], [], []
             for local, r in enumerate(rows):
                 length = cached[r].shape[0]
                 hidden[local, :length] = cached[r]
                 mask[local, :length] = 1
-                for h, t, label in items[r][1]:
+                for h, t, label, pair_type in items[r][1]:
                     row_t.append(local)
                     head_t.append(h)
                     tail_t.append(t)
+                    type_t.append(pair_type)
                     target.append(label)
             states = network.top(hidden, mask)
-            logits = network.head(states, torch.tensor(row_t), torch.tensor(head_t), torch.tensor(tail_t))
+            logits = network.head(states, torch.tensor(row_t), torch.tensor(head_t), torch.tensor(tail_t),
+                                  torch.tensor(type_t))
             loss = loss_fn(logits, torch.tensor(target))
             optimizer.zero_grad()
             loss.backward()
