@@ -38,7 +38,7 @@ def build_rule_pipeline(*, gazetteer: Optional[Union[str, Path]] = None, ner: Op
         entity_ruler.add_patterns(ruler_patterns(actors, nlp.make_doc))
     nlp.add_pipe("extractor_entity_cleanup")
     linker = nlp.add_pipe("extractor_entity_linker")
-    linker.kb_names = {actor.id: actor.name for actor in actors}
+    linker.set_kb(actors)
     if relations is None:
         nlp.add_pipe("extractor_cue_relations")
     else:

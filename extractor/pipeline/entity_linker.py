@@ -20,6 +20,10 @@ _NORMALIZE = re.compile(r"[\W_]+", re.UNICODE)
 _GROUP_LIKE = (MILITANT_GROUP, ORG)
 
 
+def _family(label: str) -> str:
+    return "GROUP" if label in _GROUP_LIKE else label
+
+
 class _UnionFind:
     def __init__(self, size: int) -> None:
         self.parent = list(range(size))
@@ -58,10 +62,30 @@ class EntityLinker:
     person name ("Shekau", "Ag Ghaly") ends a longer one in the document.
     """
 
-    def __init__(self, nlp: Language, name: str, *, kb_names: Optional[Dict[str, str]] = None) -> None:
+    def __init__(self, nlp: Language, name: str, *, kb_names: Optional[Dict[str, str]] = None,
+                 kb_aliases: Optional[Dict[str, str]] = None) -> None:
         self.name = name
         self.kb_names: Dict[str, str] = dict(kb_names or {})
+        self.kb_aliases: Dict[str, str] = dict(kb_aliases or {})
         install_extensions()
+
+    def set_kb(self, actors: Iterable[Any]) -> None:
+        """Fill the canonical-name and alias tables from gazetteer actors (aliases shared by two actors are left
+        out, since they cannot decide between them)."""
+        self.kb_names = {actor.id: actor.name for actor in actors}
+        seen: Dict[str, str] = {}
+        ambiguous = set()
+        for actor in actors:
+            for form in actor.surface_forms:
+                key = f"{_family(actor.label)}:{normalize_name(form)}"
+                if key in seen and seen[key] != actor.id:
+                    ambiguous.add(key)
+                seen[key] = actor.id
+        self.kb_aliases = {key: kb_id for key, kb_id in seen.items() if key not in ambiguous}
+
+    def kb_id_of(self, ent: Span) -> str:
+        """RETURNS (str): The gazetteer id of a mention: set by the ruler, else looked up by its name."""
+        return ent.ent_id_ or self.kb_aliases.get(f"{_family(ent.label_)}:{normalize_name(ent.text)}", "")
 
     def __call__(self, doc: Doc) -> Doc:
         mentions = [ent for ent in doc.ents if ent.label_ in ENTITY_LABELS]
@@ -79,8 +103,9 @@ class EntityLinker:
         union = _UnionFind(len(mentions))
         by_key: Dict[Tuple[str, str], int] = {}
         for index, ent in enumerate(mentions):
-            family = PERSON if ent.label_ == PERSON else "GROUP" if ent.label_ in _GROUP_LIKE else ent.label_
-            keys = [(family, "kb:" + ent.ent_id_)] if ent.ent_id_ else []
+            family = _family(ent.label_)
+            kb_id = self.kb_id_of(ent)
+            keys = [(family, "kb:" + kb_id)] if kb_id else []
             keys.append((family, normalize_name(ent.text)))
             for key in keys:
                 if key in by_key:
@@ -100,6 +125,15 @@ class EntityLinker:
                     if other.label_ in _GROUP_LIKE and len(other) > 1 and initials(other.text) == ent.text:
                         union.union(index, other_index)
                         break
+        group_names = [(i, [t.lower_ for t in ent if t.lower_ != "the"]) for i, ent in enumerate(mentions)
+                       if ent.label_ in _GROUP_LIKE]
+        for index, tokens in group_names:
+            if len(tokens) < 2:
+                continue
+            for other_index, other_tokens in group_names:
+                if len(other_tokens) > len(tokens) and other_tokens[-len(tokens):] == tokens:
+                    union.union(index, other_index)
+                    break
         full_names = [(i, [t.lower_ for t in ent]) for i, ent in enumerate(mentions) if ent.label_ == PERSON]
         for index, ent in enumerate(mentions):
             if ent.label_ != PERSON:
@@ -123,7 +157,7 @@ class EntityLinker:
             spans = members[root]
             labels = [s.label_ for s in spans]
             label = max(dict.fromkeys(labels), key=labels.count)
-            kb_id = next((s.ent_id_ for s in spans if s.ent_id_), None)
+            kb_id = next((self.kb_id_of(s) for s in spans if self.kb_id_of(s)), None)
             name = self.kb_names.get(kb_id) if kb_id else None
             if not name:
                 name = max((s.text for s in spans), key=lambda t: (not t.isupper(), len(t)))
@@ -152,11 +186,15 @@ class EntityLinker:
     def to_disk(self, path: Any, *, exclude: Iterable[str] = ()) -> None:
         Path(path).mkdir(parents=True, exist_ok=True)
         srsly.write_json(Path(path) / "kb_names.json", self.kb_names)
+        srsly.write_json(Path(path) / "kb_aliases.json", self.kb_aliases)
 
     def from_disk(self, path: Any, *, exclude: Iterable[str] = ()) -> "EntityLinker":
         names = Path(path) / "kb_names.json"
         if names.exists():
             self.kb_names = srsly.read_json(names)
+        aliases = Path(path) / "kb_aliases.json"
+        if aliases.exists():
+            self.kb_aliases = srsly.read_json(aliases)
         return self
 
 
