@@ -76,3 +76,18 @@ def test_entity_linker_resolves_the_two_groups_to_two_antecedents(rule_nlp):
     doc = rule_nlp("Boko Haram and ISWAP fought in Borno. The two groups later agreed a truce.")
     nominal = [n for n in doc._.nominals if n["text"] == "The two groups"][0]
     assert len(nominal["refers"]) == 2
+
+
+def test_entity_cleanup_trims_determiners_and_relabels_state_institutions(rule_nlp):
+    doc = rule_nlp.make_doc("The Houthis fought the Bangladesh Army and al-Qaeda's fighters.")
+    doc.ents = [doc.char_span(0, 11, label="MILITANT_GROUP"), doc.char_span(23, 38, label="MILITANT_GROUP"),
+                doc.char_span(43, 53, label="MILITANT_GROUP")]
+    doc = rule_nlp.get_pipe("extractor_entity_cleanup")(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [("Houthis", "MILITANT_GROUP"), ("Bangladesh Army", "ORG"),
+                                                      ("al-Qaeda", "MILITANT_GROUP")]
+
+
+def test_entity_linker_gives_gazetteer_id_to_ner_found_alias(rule_nlp):
+    doc = link_hand_annotated(rule_nlp, "Daesh struck first; later Islamic State fighters retreated.",
+                              [("Daesh", "MILITANT_GROUP"), ("Islamic State", "MILITANT_GROUP")])
+    assert [(e.name, e.kb_id, len(e.mentions)) for e in doc._.entities] == [("Islamic State", "grp:islamic-state", 2)]
