@@ -129,3 +129,21 @@ def run_batch(records: Iterable[InputRecord], output: Union[Path, TextIO], *, nl
     finally:
         writer.close()
     return summary
+
+
+def jsonl_to_parquet(source: Path, target: Path) -> int:
+    """Write the records of a JSONL output file as a Parquet file (a Hugging Face datasets table).
+
+    The JSONL file stays beside it: it is what --resume reads. Relation "time" objects are stored as JSON strings,
+    since Arrow needs one type per column.
+    RETURNS (int): Number of records.
+    """
+    import datasets
+
+    with source.open(encoding="utf-8") as handle:
+        records = [json.loads(line) for line in handle if line.strip()]
+    for record in records:
+        for relation in record["relations"]:
+            relation["time"] = json.dumps(relation["time"]) if relation["time"] is not None else None
+    datasets.Dataset.from_list(records).to_parquet(str(target))
+    return len(records)

@@ -46,3 +46,13 @@ def test_engines_reads_hf_dataset_saved_to_disk(tmp_path, saved_rule_pipeline, c
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert [r["id"] for r in records] == ["a", "b"]
     assert records[0]["relations"] and records[1]["error"]
+
+
+def test_engines_writes_parquet_and_rejects_unknown_format(corpus_folder, tmp_path, saved_rule_pipeline, capsys):
+    datasets = pytest.importorskip("datasets")
+    out = tmp_path / "out.parquet"
+    assert run(["extract", str(corpus_folder), "-o", str(out), "-m", str(saved_rule_pipeline)]) == 0
+    table = datasets.Dataset.from_parquet(str(out))
+    assert sorted(table["id"]) == [f"d{i}.txt" for i in range(7)]
+    assert run(["extract", str(corpus_folder), "-o", str(tmp_path / "x.xml"), "--format", "xml"]) == 2
+    assert "Unknown output format" in capsys.readouterr().err

@@ -12,8 +12,11 @@ def test_gazetteer_imports_phoenix_entries_with_aliases_and_codes(resources):
 
 def test_gazetteer_patterns_match_acronyms_case_sensitively(resources):
     nlp = spacy.blank("en")
-    ruler = nlp.add_pipe("entity_ruler")
-    ruler.add_patterns(ruler_patterns(read_gazetteer(resources / "tiny_gazetteer.jsonl"), nlp.make_doc))
+    actors = read_gazetteer(resources / "tiny_gazetteer.jsonl")
+    names = nlp.add_pipe("entity_ruler", name="names", config={"phrase_matcher_attr": "LOWER"})
+    names.add_patterns(ruler_patterns(actors, acronyms=False))
+    acronyms = nlp.add_pipe("entity_ruler", name="acronyms", config={"phrase_matcher_attr": "ORTH"})
+    acronyms.add_patterns(ruler_patterns(actors, acronyms=True))
     doc = nlp("ISWAP and boko haram were active, but iswap in lower case is not an acronym.")
     assert [(e.text, e.ent_id_) for e in doc.ents] == [("ISWAP", "grp:iswap"), ("boko haram", "grp:boko-haram")]
     assert is_acronym("LeT") and not is_acronym("Hamas")

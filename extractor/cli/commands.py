@@ -24,14 +24,21 @@ def extract_cli(
     scheduler: Optional[str] = Opt(None, "--scheduler", help="Dask scheduler address; a LocalCluster when omitted."),
     hf_dataset: Optional[Path] = Opt(None, "--hf-dataset", help="A datasets.Dataset saved with save_to_disk."),
     id_field: str = Opt("id", "--id-field", help="Id key in JSONL and dataset input."),
+    output_format: Optional[str] = Opt(None, "--format",
+                                       help="jsonl or parquet (default: from the output file's suffix)."),
 ) -> None:
-    """Extract entities and relations from documents into JSONL, one record per input id."""
+    """Extract entities and relations from documents into JSONL (or Parquet), one record per input id."""
     from tqdm import tqdm
 
     from ..api import default_model_path, load
     from ..batch import run_batch
     from ..inputs import iter_dataset, iter_inputs
 
+    output_format = output_format or ("parquet" if output.endswith(".parquet") else "jsonl")
+    if output_format not in ("jsonl", "parquet"):
+        raise ValueError(f"Unknown output format {output_format!r}: choose one of jsonl, parquet.")
+    if output_format == "parquet" and output == "-":
+        raise ValueError("Parquet output needs a file, not -.")
     inputs = list(inputs or [])
     if not inputs and hf_dataset is None:
         raise ValueError("No input given: pass files or folders, or --hf-dataset.")
@@ -50,6 +57,8 @@ def extract_cli(
         records = chain(records, iter_dataset(hf_dataset, text_field=text_field, id_field=id_field))
     progress = tqdm(unit="doc", file=sys.stderr, disable=None, desc="extract")
     target = sys.stdout if output == "-" else Path(output)
+    if output_format == "parquet":
+        target = Path(output + ".jsonl")
     if engine == "dask":
         from ..engines import dask_extract_many
 
@@ -60,6 +69,10 @@ def extract_cli(
     summary = run_batch(records, target, nlp=nlp, resume=resume, n_process=n_process, batch_size=batch_size,
                         on_record=lambda _doc: progress.update(), engine=runner)
     progress.close()
+    if output_format == "parquet":
+        from ..batch import jsonl_to_parquet
+
+        jsonl_to_parquet(target, Path(output))
     message = f"{summary.written} written, {summary.skipped} skipped (already done), {len(summary.failed)} failed"
     if summary.duplicates:
         message += f", {len(summary.duplicates)} duplicate ids ignored: {', '.join(summary.duplicates[:10])}"

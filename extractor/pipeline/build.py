@@ -27,15 +27,13 @@ def build_rule_pipeline(*, gazetteer: Optional[Union[str, Path]] = None, ner: Op
     nlp.add_pipe("extractor_sentences")
     actors = read_gazetteer(gazetteer)
     if ner is None or ruler == "before":
-        entity_ruler = nlp.add_pipe("entity_ruler")
+        _add_gazetteer_rulers(nlp, actors)
     if ner is not None:
         if "tok2vec" in ner.pipe_names:
             nlp.add_pipe("tok2vec", source=ner)
         nlp.add_pipe("ner", source=ner)
         if ruler == "after":
-            entity_ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": False})
-    if ner is None or ruler != "none":
-        entity_ruler.add_patterns(ruler_patterns(actors, nlp.make_doc))
+            _add_gazetteer_rulers(nlp, actors)
     nlp.add_pipe("extractor_entity_cleanup")
     linker = nlp.add_pipe("extractor_entity_linker")
     linker.set_kb(actors)
@@ -47,3 +45,13 @@ def build_rule_pipeline(*, gazetteer: Optional[Union[str, Path]] = None, ner: Op
         nlp.add_pipe("extractor_relation_classifier").from_disk(relations)
     nlp.meta["name"] = "extractor_pipeline"
     return nlp
+
+
+def _add_gazetteer_rulers(nlp: Language, actors) -> None:
+    """Two phrase-matching rulers: gazetteer names by lowercase text, acronyms by exact text."""
+    names = nlp.add_pipe("entity_ruler", name="gazetteer_names",
+                         config={"phrase_matcher_attr": "LOWER", "overwrite_ents": False})
+    names.add_patterns(ruler_patterns(actors, acronyms=False))
+    acronyms = nlp.add_pipe("entity_ruler", name="gazetteer_acronyms",
+                            config={"phrase_matcher_attr": "ORTH", "overwrite_ents": False})
+    acronyms.add_patterns(ruler_patterns(actors, acronyms=True))
