@@ -149,6 +149,22 @@ def _as_pairs(inputs: Any, text_column: str, id_column: str) -> Iterator[Tuple[A
 MAX_CHUNK_CHARS = 100_000
 
 
+def _input_records(inputs: Iterable[Any], text_column: str, id_column: str) -> Iterator[InputRecord]:
+    """Inputs as InputRecords with their final ids (so workers never renumber them)."""
+    for position, (raw_id, text) in enumerate(_as_pairs(inputs, text_column, id_column)):
+        try:
+            doc_id = normalize_id(raw_id, position)
+        except TypeError as err:
+            yield InputRecord(repr(raw_id), None, str(err))
+            continue
+        if isinstance(text, _ReadFailure):
+            yield InputRecord(doc_id, None, text.message)
+        elif not isinstance(text, str):
+            yield InputRecord(doc_id, None, Errors.E001.format(type_name=type(text).__name__))
+        else:
+            yield InputRecord(doc_id, text)
+
+
 def extract_many(inputs: Iterable[Any], *, n_process: int = 1, batch_size: int = 16,
                  nlp: Optional[Language] = None, text_column: str = "text",
                  id_column: str = "id") -> Iterator[Document]:
@@ -158,7 +174,8 @@ def extract_many(inputs: Iterable[Any], *, n_process: int = 1, batch_size: int =
     extractor.textprep), and texts over MAX_CHUNK_CHARS are processed in chunks whose results are merged, so
     memory stays bounded and offsets always index the input as given.
     inputs (Iterable[Any]): Texts, (id, text) pairs, dicts with id/text keys, InputRecords or a datasets.Dataset.
-    n_process (int): Worker processes for nlp.pipe.
+    n_process (int): Worker processes: spawned workers each loading the pipeline from nlp.path when the pipeline
+        was loaded from disk, else spaCy's nlp.pipe(n_process=...).
     batch_size (int): Documents per batch.
     nlp (Optional[Language]): Pipeline to use; the shipped one when None.
     text_column (str): Text key for dicts and Datasets.
@@ -166,6 +183,12 @@ def extract_many(inputs: Iterable[Any], *, n_process: int = 1, batch_size: int =
     YIELDS (Document): One record per input; an input that cannot be processed yields a record with error set.
     """
     nlp = nlp if nlp is not None else _default_nlp()
+    if n_process > 1 and nlp.path is not None:
+        from .engines import pool_extract_many
+
+        records = _input_records(inputs, text_column, id_column)
+        yield from pool_extract_many(records, model_path=nlp.path, n_workers=n_process, batch_size=batch_size)
+        return
     failures: dict = {}
     originals: dict = {}
 

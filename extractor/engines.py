@@ -19,10 +19,15 @@ def _worker_model(model_path: Optional[str]):
     return _WORKER_MODELS[key]
 
 
-def extract_partition(items: List[InputRecord], model_path: Optional[str], batch_size: int) -> List[dict]:
+def extract_partition(items: List[InputRecord], model_path: Optional[str], batch_size: int,
+                      torch_threads: int = 0) -> List[dict]:
     """Run on a worker: extract a partition of documents and return their records as plain dicts."""
     from .api import extract_many
 
+    if torch_threads > 0:
+        import torch
+
+        torch.set_num_threads(torch_threads)
     nlp = _worker_model(model_path)
     return [document.to_dict() for document in extract_many(items, nlp=nlp, batch_size=batch_size)]
 
@@ -69,3 +74,38 @@ def dask_extract_many(records: Iterable[InputRecord], *, model_path: Optional[Un
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def pool_extract_many(records: Iterable[InputRecord], *, model_path: Union[str, Path], n_workers: int,
+                      partition_size: int = 16, batch_size: int = 16) -> Iterator[Document]:
+    """Extract with a pool of freshly spawned worker processes, one model each, yielding records in input order.
+
+    Spawned (not forked) workers are needed once a pipeline holds torch and tokenizer thread pools: forking
+    a process that has started those threads can deadlock the children.
+    records (Iterable[InputRecord]): Inputs with their final ids.
+    model_path (Union[str, Path]): Pipeline folder the workers load.
+    n_workers (int): Worker processes.
+    partition_size (int): Documents per task.
+    batch_size (int): nlp.pipe batch size in the workers.
+    YIELDS (Document): One record per input.
+    """
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    threads = max(1, cpus // n_workers)
+    iterator = iter(records)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=n_workers, mp_context=context) as pool:
+        pending = []
+        while True:
+            while len(pending) < 2 * n_workers:
+                partition = list(islice(iterator, partition_size))
+                if not partition:
+                    break
+                pending.append(pool.submit(extract_partition, partition, str(model_path), batch_size, threads))
+            if not pending:
+                break
+            for record in pending.pop(0).result():
+                yield Document.from_dict(record)

@@ -119,7 +119,7 @@ def test_robustness_load_rejects_pipeline_with_changed_file(saved_rule_pipeline,
     shutil.copytree(saved_rule_pipeline, copy)
     write_manifest(copy)
     assert load(copy).pipe_names
-    patterns = copy / "entity_ruler" / "patterns.jsonl"
-    patterns.write_text(patterns.read_text() + '{"label": "PERSON", "pattern": "Mallory"}\n')
+    patterns = copy / "gazetteer_names" / "patterns.jsonl"
+    patterns.write_text(patterns.read_text() + '{"label": "PERSON", "pattern": "mallory"}\n')
     with pytest.raises(ValueError, match="Checksum mismatch"):
         load(copy)
