@@ -25,7 +25,7 @@ def random_text(rng: random.Random) -> str:
         return "".join(chr(rng.randint(0, 0x2FFF)) for _ in range(rng.randint(0, 200)))
     if kind < 0.9:
         return "".join(rng.choice(PIECES + list("abc XYZ.,;()\n")) for _ in range(rng.randint(0, 400)))
-    return rng.choice(PIECES) * rng.randint(1, 3000)
+    return rng.choice(PIECES) * rng.randint(1, 300)
 
 
 def main() -> int:
