@@ -43,7 +43,8 @@ def main() -> int:
                     assert text[m["start"]:m["end"]] == m["text"]
         except Exception as err:  # the point of a fuzz run is to catch anything
             failures.append({"index": index, "error": repr(err)[:300], "text": text[:200]})
-    result = {"inputs": count, "seed": seed, "exceptions": len(failures), "failures": failures[:20],
+    result = {"model": sys.argv[3] if len(sys.argv) > 3 else "shipped", "pipes": nlp.pipe_names,
+              "inputs": count, "seed": seed, "exceptions": len(failures), "failures": failures[:20],
               "seconds": round(time.time() - started, 1)}
     Path("benchmarks").mkdir(exist_ok=True)
     Path("benchmarks/fuzz.json").write_text(json.dumps(result, indent=1) + "\n")
