@@ -234,6 +234,18 @@ def restore_surface(document: Document, text: str) -> Document:
     return document
 
 
+def _absorb(relations: dict, key: tuple, relation: Relation) -> None:
+    """Add a relation under key, merging it into one already there (evidence joined, max confidence)."""
+    kept = relations.get(key)
+    if kept is None:
+        relations[key] = relation
+        return
+    kept.evidence.extend(relation.evidence)
+    kept.confidence = max(kept.confidence, relation.confidence)
+    kept.hedged = kept.hedged and relation.hedged
+    kept.time = kept.time or relation.time
+
+
 def merge_chunks(doc_id: str, chunks: list) -> Document:
     """Merge per-chunk records of one long document: shift offsets, join entities by gazetteer id or name.
 
@@ -255,14 +267,8 @@ def merge_chunks(doc_id: str, chunks: list) -> Document:
             key = (local[rel.head], rel.relation, local[rel.tail])
             shifted = [Evidence(e.start + offset, e.end + offset, (e.head[0] + offset, e.head[1] + offset),
                                 (e.tail[0] + offset, e.tail[1] + offset), e.confidence) for e in rel.evidence]
-            if key in relations:
-                existing = relations[key]
-                existing.evidence.extend(shifted)
-                existing.confidence = max(existing.confidence, rel.confidence)
-                existing.hedged = existing.hedged and rel.hedged
-                existing.time = existing.time or rel.time
-            else:
-                relations[key] = Relation(key[0], rel.relation, key[2], rel.confidence, shifted, rel.hedged, rel.time)
+            _absorb(relations, key, Relation(key[0], rel.relation, key[2], rel.confidence, shifted, rel.hedged,
+                                             rel.time))
     ordered = sorted(entities.items(), key=lambda item: item[1].mentions[0].start)
     new_ids = {key: f"E{number}" for number, (key, _) in enumerate(ordered, start=1)}
     for key, entity in ordered:
@@ -273,15 +279,7 @@ def merge_chunks(doc_id: str, chunks: list) -> Document:
         if rel.relation in SYMMETRIC and int(rel.head[1:]) > int(rel.tail[1:]):
             rel.head, rel.tail = rel.tail, rel.head
             rel.evidence = [Evidence(e.start, e.end, e.tail, e.head, e.confidence) for e in rel.evidence]
-        key = (rel.head, rel.relation, rel.tail)
-        if key in merged_relations:
-            kept = merged_relations[key]
-            kept.evidence.extend(rel.evidence)
-            kept.confidence = max(kept.confidence, rel.confidence)
-            kept.hedged = kept.hedged and rel.hedged
-            kept.time = kept.time or rel.time
-        else:
-            merged_relations[key] = rel
+        _absorb(merged_relations, (rel.head, rel.relation, rel.tail), rel)
     merged_relations = list(merged_relations.values())
     merged_relations.sort(key=lambda r: (int(r.head[1:]), r.relation, int(r.tail[1:])))
     return Document(doc_id, [entity for _, entity in ordered], merged_relations)
