@@ -16,14 +16,14 @@ def _entity_order(doc: Doc) -> Dict[str, int]:
     return {entity.id: number for number, entity in enumerate(doc._.get(ENTITIES_ATTR))}
 
 
-def _sentence_for(doc: Doc, window: Window, candidate: Candidate) -> Tuple[int, int]:
+def _sentence_for(text: str, window: Window, candidate: Candidate) -> Tuple[int, int]:
     """The evidence span: the sentence, or the sentences from one argument to the other."""
     first = min(candidate.head.start, candidate.tail.start)
     last = max(candidate.head.end, candidate.tail.end)
     start = max([window.start] + [b for b in window.sentence_breaks if b <= first])
     ends = [b for b in window.sentence_breaks if b >= last]
     end = ends[0] if ends else window.end
-    return start, _trim_end(doc.text, start, end)
+    return start, _trim_end(text, start, end)
 
 
 def _trim_end(text: str, start: int, end: int) -> int:
@@ -43,6 +43,7 @@ def aggregate(doc: Doc, windows: Sequence[Window], scored: Iterable[ScoredPair],
     RETURNS (List[Relation]): Triples sorted by head, label and tail; symmetric pairs emitted once.
     """
     order = _entity_order(doc)
+    text = doc.text  # Doc.text joins every token on each access
     grouped: Dict[Tuple[str, str, str], Dict[Tuple[int, int, int, int, int, int], float]] = {}
     for candidate, label, probability in scored:
         if probability < threshold:
@@ -50,7 +51,7 @@ def aggregate(doc: Doc, windows: Sequence[Window], scored: Iterable[ScoredPair],
         head, tail = candidate.head, candidate.tail
         if label in SYMMETRIC and order[head.entity] > order[tail.entity]:
             head, tail = tail, head
-        start, end = _sentence_for(doc, windows[candidate.window], candidate)
+        start, end = _sentence_for(text, windows[candidate.window], candidate)
         key = (head.entity, label, tail.entity)
         span_key = (start, end, head.start, head.end, tail.start, tail.end)
         evidence = grouped.setdefault(key, {})
@@ -63,8 +64,8 @@ def aggregate(doc: Doc, windows: Sequence[Window], scored: Iterable[ScoredPair],
         relations.append(Relation(
             head=head_id, relation=label, tail=tail_id, confidence=confidence,
             evidence=[Evidence(s, e, (hs, he), (ts, te), p) for (s, e, hs, he, ts, te), p in items],
-            hedged=all(is_hedged(doc.text[s:e]) for (s, e, *_), _p in items),
-            time=_time_for(doc.text, best_span)))
+            hedged=all(is_hedged(text[s:e]) for (s, e, *_), _p in items),
+            time=_time_for(text, best_span)))
     relations.sort(key=lambda r: (order[r.head], r.relation, order[r.tail]))
     return relations
 

@@ -11,6 +11,7 @@ import spacy  # noqa: E402
 from spacy.language import Language  # noqa: E402
 from spacy.tokens import Doc  # noqa: E402
 
+from .batching import bounded_batches  # noqa: E402
 from .document import Document, Entity, Evidence, Mention, Relation  # noqa: E402
 from .errors import Errors  # noqa: E402
 from .inputs import InputRecord  # noqa: E402
@@ -149,6 +150,11 @@ def _as_pairs(inputs: Any, text_column: str, id_column: str) -> Iterator[Tuple[A
 MAX_CHUNK_CHARS = 100_000
 
 
+# Texts go through nlp.pipe in groups of about this many characters: enough short documents for the relation
+# classifier to batch windows well, and one chunk of a long document at a time so memory stays bounded.
+MAX_BATCH_CHARS = 100_000
+
+
 def _input_records(inputs: Iterable[Any], text_column: str, id_column: str) -> Iterator[InputRecord]:
     """Inputs as InputRecords with their final ids (so workers never renumber them)."""
     for position, (raw_id, text) in enumerate(_as_pairs(inputs, text_column, id_column)):
@@ -215,9 +221,14 @@ def extract_many(inputs: Iterable[Any], *, n_process: int = 1, batch_size: int =
         for earlier in sorted(p for p in failures if p < position):
             yield failures.pop(earlier)
 
+    if n_process > 1:
+        processed = nlp.pipe(chunks(), as_tuples=True, n_process=n_process, batch_size=batch_size)
+    else:
+        batches = bounded_batches(chunks(), max_items=MAX_BATCH_CHARS, max_size=MAX_BATCH_CHARS,
+                                  size_of=lambda item: len(item[0]))
+        processed = (item for batch in batches for item in nlp.pipe(batch, as_tuples=True, batch_size=batch_size))
     pending: list = []
-    for doc, (doc_id, position, offset, n_chunks) in nlp.pipe(chunks(), as_tuples=True, n_process=n_process,
-                                                               batch_size=batch_size):
+    for doc, (doc_id, position, offset, n_chunks) in processed:
         yield from flush_failures_before(position)
         pending.append((offset, document_from_doc(doc, doc_id)))
         if len(pending) == n_chunks:

@@ -24,6 +24,7 @@ class Errors(metaclass=ErrorsWithCodes):
     E012 = "Unknown engine {engine!r}: choose 'local' or 'dask'."
     E013 = "The column {column!r} is not in the dataset (columns: {columns})."
     E014 = "Gold annotations are invalid:\n{problems}"
+    E015 = "Unknown precision {value!r}: choose one of {allowed}."
 
 
 class Warnings(metaclass=ErrorsWithCodes):

@@ -73,3 +73,13 @@ def test_relation_classifier_rejects_tampered_weights(tmp_path):
         RelationClassifier(spacy.blank("en"), "rel", threshold=0.5, max_sentences=2, max_length=256, batch_size=8,
                            trainable_layers=2, width=256, temperature=1.0, drop_negated=False,
                            torch_threads=0).from_disk(tmp_path / "rel")
+
+
+def test_relation_classifier_rejects_unknown_precision():
+    nlp = spacy.blank("en")
+    try:
+        nlp.add_pipe("extractor_relation_classifier", config={"precision": "float8"})
+    except ValueError as err:
+        assert "float8" in str(err) and "bfloat16" in str(err)
+    else:
+        raise AssertionError("an unknown precision was accepted")

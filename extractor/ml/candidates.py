@@ -1,4 +1,5 @@
 """Candidate entity pairs for relation classification, registered so configs can swap them."""
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Dict, List, Sequence, Tuple
 
@@ -62,14 +63,17 @@ def make_windows(doc: Doc, *, max_sentences: int) -> List[Window]:
     RETURNS (List[Window]): Windows that hold at least two different entities.
     """
     mentions = document_mentions(doc)
+    mention_starts = [m.start for m in mentions]
     sentences = [(s.start_char, s.end_char) for s in doc.sents]
     windows = []
     for first in range(len(sentences)):
+        lowest = bisect_left(mention_starts, sentences[first][0])
         for size in range(1, max_sentences + 1):
             if first + size > len(sentences):
                 break
             start, end = sentences[first][0], sentences[first + size - 1][1]
-            inside = tuple(m for m in mentions if start <= m.start and m.end <= end)
+            highest = bisect_left(mention_starts, end, lo=lowest)
+            inside = tuple(m for m in mentions[lowest:highest] if m.end <= end)
             if len({m.entity for m in inside}) >= 2:
                 breaks = tuple(sentences[i][0] for i in range(first + 1, first + size))
                 windows.append(Window(start, end, inside, breaks))

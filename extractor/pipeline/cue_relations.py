@@ -51,9 +51,10 @@ class CueRelationExtractor:
     def __call__(self, doc: Doc) -> Doc:
         windows = make_windows(doc, max_sentences=1)
         scored: List[ScoredPair] = []
+        text = doc.text  # Doc.text joins every token on each access
         for candidate in make_candidates(windows):
             window = windows[candidate.window]
-            sentence = doc.text[window.start:window.end]
+            sentence = text[window.start:window.end]
             if candidate.head.nominal or candidate.tail.nominal:
                 continue
             if self.skip_negated and is_negated(sentence):

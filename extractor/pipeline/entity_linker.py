@@ -1,5 +1,6 @@
 """Merge entity mentions into canonical document entities and resolve nominal references."""
 import re
+from bisect import bisect_left
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
@@ -119,34 +120,41 @@ class EntityLinker:
                 after = doc[nxt.end:nxt.end + 1].text if nxt.end < len(doc) else ""
                 if between == "(" and after == ")" and nxt.label_ != PERSON:
                     union.union(index, index + 1)
+        first_with_initials: Dict[str, int] = {}
+        for index, ent in enumerate(mentions):
+            if ent.label_ in _GROUP_LIKE and len(ent) > 1:
+                first_with_initials.setdefault(initials(ent.text), index)
         for index, ent in enumerate(mentions):
             if ent.label_ in _GROUP_LIKE and ent.text.isupper() and len(ent.text) >= 2:
-                for other_index, other in enumerate(mentions):
-                    if other.label_ in _GROUP_LIKE and len(other) > 1 and initials(other.text) == ent.text:
-                        union.union(index, other_index)
-                        break
-        group_names = [(i, [t.lower_ for t in ent if t.lower_ != "the"]) for i, ent in enumerate(mentions)
-                       if ent.label_ in _GROUP_LIKE]
-        for index, tokens in group_names:
-            if len(tokens) < 2:
-                continue
-            for other_index, other_tokens in group_names:
-                if len(other_tokens) > len(tokens) and other_tokens[-len(tokens):] == tokens:
-                    union.union(index, other_index)
-                    break
-        full_names = [(i, [t.lower_ for t in ent]) for i, ent in enumerate(mentions) if ent.label_ == PERSON]
-        for index, ent in enumerate(mentions):
-            if ent.label_ != PERSON:
-                continue
-            tokens = [t.lower_ for t in ent]
-            best = None
-            for other_index, other_tokens in full_names:
-                if len(other_tokens) > len(tokens) and other_tokens[-len(tokens):] == tokens:
-                    if best is None or abs(other_index - index) < abs(best - index):
-                        best = other_index
-            if best is not None:
-                union.union(index, best)
+                if ent.text in first_with_initials:
+                    union.union(index, first_with_initials[ent.text])
+        group_tokens = {i: tuple(t.lower_ for t in ent if t.lower_ != "the") for i, ent in enumerate(mentions)
+                        if ent.label_ in _GROUP_LIKE}
+        first_longer_with_suffix: Dict[Tuple[str, ...], int] = {}
+        for index, tokens in group_tokens.items():
+            for size in range(2, len(tokens)):
+                first_longer_with_suffix.setdefault(tokens[-size:], index)
+        for index, tokens in group_tokens.items():
+            if tokens in first_longer_with_suffix:
+                union.union(index, first_longer_with_suffix[tokens])
+        self._link_person_short_forms(mentions, union)
         return [union.find(i) for i in range(len(mentions))]
+
+    @staticmethod
+    def _link_person_short_forms(mentions: List[Span], union: _UnionFind) -> None:
+        """Join a person name to the nearest longer person name in the document that ends with it."""
+        longer_with_suffix: Dict[Tuple[str, ...], List[int]] = {}
+        person_tokens = {i: tuple(t.lower_ for t in ent) for i, ent in enumerate(mentions) if ent.label_ == PERSON}
+        for index, tokens in person_tokens.items():
+            for size in range(1, len(tokens)):
+                longer_with_suffix.setdefault(tokens[-size:], []).append(index)
+        for index, tokens in person_tokens.items():
+            holders = longer_with_suffix.get(tokens)
+            if not holders:
+                continue
+            position = bisect_left(holders, index)
+            nearby = holders[max(position - 1, 0):position + 1]
+            union.union(index, min(nearby, key=lambda other: (abs(other - index), other)))
 
     def _build_entities(self, mentions: List[Span], clusters: List[int]) -> List[Entity]:
         members: Dict[int, List[Span]] = {}
@@ -172,11 +180,15 @@ class EntityLinker:
                   for ent in mentions if ent.label_ == MILITANT_GROUP]
         people = [(ent.start_char, entity_at[(ent.start_char, ent.end_char)])
                   for ent in mentions if ent.label_ == PERSON]
+        group_positions = [pos for pos, _ in groups]
+        person_positions = [pos for pos, _ in people]
         resolved = []
         for match in _NOMINAL.finditer(doc.text):
             start, end = match.span()
             antecedents = people if match.group("person") else groups
-            earlier = [eid for pos, eid in antecedents if start - _NOMINAL_WINDOW <= pos < start]
+            positions = group_positions if antecedents is groups else person_positions
+            earlier = [eid for _, eid in antecedents[bisect_left(positions, start - _NOMINAL_WINDOW):
+                                                     bisect_left(positions, start)]]
             distinct = list(dict.fromkeys(reversed(earlier)))
             wanted = 2 if match.group("plural") else 1
             if len(distinct) >= wanted:
