@@ -1,8 +1,9 @@
 """Execution engines for batch extraction: in-process (spaCy's nlp.pipe, optionally multiprocess) or Dask."""
-from itertools import islice
+from collections import deque
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, List, Optional, Union
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Union
 
+from .batching import bounded_batches
 from .document import Document
 from .inputs import InputRecord
 
@@ -33,7 +34,7 @@ def extract_partition(items: List[InputRecord], model_path: Optional[str], batch
 
 
 def dask_extract_many(records: Iterable[InputRecord], *, model_path: Optional[Union[str, Path]] = None,
-                      scheduler: Optional[str] = None, n_workers: int = 2, partition_size: int = 32,
+                      scheduler: Optional[str] = None, n_workers: int = 2, partition_size: int = 256,
                       batch_size: int = 16) -> Iterator[Document]:
     """Extract on a Dask distributed cluster, one model per worker, yielding records in input order.
 
@@ -41,35 +42,25 @@ def dask_extract_many(records: Iterable[InputRecord], *, model_path: Optional[Un
     model_path (Optional[Union[str, Path]]): Pipeline folder every worker can read; the shipped one when None.
     scheduler (Optional[str]): Scheduler address ("tcp://host:8786"); a LocalCluster of n_workers when None.
     n_workers (int): Worker processes of the LocalCluster.
-    partition_size (int): Documents per task.
+    partition_size (int): Most documents per task (tasks also stop at about PARTITION_CHARS characters).
     batch_size (int): nlp.pipe batch size on the workers.
     YIELDS (Document): One record per input.
     """
-    from dask.distributed import Client, LocalCluster, wait
+    from dask.distributed import Client, LocalCluster
 
     cluster = None
+    threads = _threads_per_worker(n_workers) if scheduler is None else 0
     if scheduler is None:
         cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
     else:
         client = Client(scheduler)
     model = str(model_path) if model_path is not None else None
-    iterator = iter(records)
     try:
-        pending = []
         max_pending = 2 * max(1, len(client.scheduler_info()["workers"]))
-        while True:
-            while len(pending) < max_pending:
-                partition = list(islice(iterator, partition_size))
-                if not partition:
-                    break
-                pending.append(client.submit(extract_partition, partition, model, batch_size, pure=False))
-            if not pending:
-                break
-            head = pending.pop(0)
-            wait([head])
-            for record in head.result():
-                yield Document.from_dict(record)
+        yield from _in_order(partitions(records, partition_size),
+                             lambda part: client.submit(extract_partition, part, model, batch_size, threads, pure=False),
+                             max_pending)
     finally:
         client.close()
         if cluster is not None:
@@ -77,7 +68,7 @@ def dask_extract_many(records: Iterable[InputRecord], *, model_path: Optional[Un
 
 
 def pool_extract_many(records: Iterable[InputRecord], *, model_path: Union[str, Path], n_workers: int,
-                      partition_size: int = 16, batch_size: int = 16) -> Iterator[Document]:
+                      partition_size: int = 256, batch_size: int = 16) -> Iterator[Document]:
     """Extract with a pool of freshly spawned worker processes, one model each, yielding records in input order.
 
     Spawned (not forked) workers are needed once a pipeline holds torch and tokenizer thread pools: forking
@@ -85,27 +76,46 @@ def pool_extract_many(records: Iterable[InputRecord], *, model_path: Union[str, 
     records (Iterable[InputRecord]): Inputs with their final ids.
     model_path (Union[str, Path]): Pipeline folder the workers load.
     n_workers (int): Worker processes.
-    partition_size (int): Documents per task.
+    partition_size (int): Most documents per task (tasks also stop at about PARTITION_CHARS characters).
     batch_size (int): nlp.pipe batch size in the workers.
     YIELDS (Document): One record per input.
     """
     import multiprocessing
-    import os
     from concurrent.futures import ProcessPoolExecutor
 
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    threads = max(1, cpus // n_workers)
-    iterator = iter(records)
+    threads = _threads_per_worker(n_workers)
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=n_workers, mp_context=context) as pool:
-        pending = []
-        while True:
-            while len(pending) < 2 * n_workers:
-                partition = list(islice(iterator, partition_size))
-                if not partition:
-                    break
-                pending.append(pool.submit(extract_partition, partition, str(model_path), batch_size, threads))
-            if not pending:
-                break
-            for record in pending.pop(0).result():
-                yield Document.from_dict(record)
+        yield from _in_order(partitions(records, partition_size),
+                             lambda part: pool.submit(extract_partition, part, str(model_path), batch_size, threads),
+                             2 * n_workers)
+
+
+PARTITION_CHARS = 50_000
+
+
+def _threads_per_worker(n_workers: int) -> int:
+    """RETURNS (int): torch threads for each of n_workers local workers, so they do not oversubscribe the CPUs."""
+    import os
+
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, cpus // n_workers)
+
+
+def partitions(records: Iterable[InputRecord], max_docs: int) -> Iterator[List[InputRecord]]:
+    """Consecutive partitions of at most max_docs documents and about PARTITION_CHARS characters: large enough for
+    the relation classifier to batch windows of many short documents, small enough to spread work over workers."""
+    return bounded_batches(records, max_items=max_docs, max_size=PARTITION_CHARS,
+                           size_of=lambda record: len(record.text or ""))
+
+
+def _in_order(parts: Iterable[List[InputRecord]], submit: Callable[[List[InputRecord]], Any],
+              max_pending: int) -> Iterator[Document]:
+    """Submit partitions, keeping at most max_pending in flight, and yield their records in input order."""
+    pending: deque = deque()
+    for part in parts:
+        pending.append(submit(part))
+        if len(pending) >= max_pending:
+            yield from (Document.from_dict(record) for record in pending.popleft().result())
+    while pending:
+        yield from (Document.from_dict(record) for record in pending.popleft().result())
