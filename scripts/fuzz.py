@@ -43,6 +43,9 @@ def main() -> int:
                     assert text[m["start"]:m["end"]] == m["text"]
         except Exception as err:  # the point of a fuzz run is to catch anything
             failures.append({"index": index, "error": repr(err)[:300], "text": text[:200]})
+        if (index + 1) % 1000 == 0:
+            print(f"{index + 1} inputs, {len(failures)} exceptions, {time.time() - started:.0f}s", file=sys.stderr,
+                  flush=True)
     result = {"model": sys.argv[3] if len(sys.argv) > 3 else "shipped", "pipes": nlp.pipe_names,
               "inputs": count, "seed": seed, "exceptions": len(failures), "failures": failures[:20],
               "seconds": round(time.time() - started, 1)}

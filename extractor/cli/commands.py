@@ -244,6 +244,7 @@ def train_relations_cli(
     epochs: int = Opt(8, help="Training epochs."),
     seed: int = Opt(0, help="Random seed."),
     trainable_layers: int = Opt(3, help="Top MiniLM layers fine-tuned (and shipped)."),
+    max_sentences: int = Opt(1, help="Longest run of sentences in one candidate window."),
     learning_rate: float = Opt(2e-4, help="Learning rate of the fine-tuned layers."),
     head_learning_rate: float = Opt(2e-3, help="Learning rate of the pair head."),
     log_file: Path = Opt(Path("models/training/relations_log.json"), help="Training log (JSON)."),
@@ -254,7 +255,8 @@ def train_relations_cli(
 
     splits = records_by_split()
     component, log = train_relations(splits["train"], splits["dev"], epochs=epochs, seed=seed,
-                                     trainable_layers=trainable_layers, learning_rate=learning_rate,
+                                     trainable_layers=trainable_layers, max_sentences=max_sentences,
+                                     learning_rate=learning_rate,
                                      head_learning_rate=head_learning_rate, progress=typer.echo)
     component.to_disk(output)
     _write_json(log_file, log)
