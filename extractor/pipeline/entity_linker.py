@@ -93,7 +93,7 @@ class EntityLinker:
         clusters = self._cluster(doc, mentions)
         entities = self._build_entities(mentions, clusters)
         doc._.set(ENTITIES_ATTR, entities)
-        doc._.set(NOMINALS_ATTR, self._resolve_nominals(doc, mentions, clusters, entities))
+        doc._.set(NOMINALS_ATTR, resolve_nominals(doc, mentions, entities))
         return doc
 
     def pipe(self, docs: Iterable[Doc], *, batch_size: int = 128) -> Iterable[Doc]:
@@ -173,28 +173,6 @@ class EntityLinker:
                                    [Mention(s.start_char, s.end_char, s.text) for s in spans]))
         return entities
 
-    def _resolve_nominals(self, doc: Doc, mentions: List[Span], clusters: List[int],
-                          entities: List[Entity]) -> List[Dict[str, Any]]:
-        entity_at = {(m.start, m.end): e.id for e in entities for m in e.mentions}
-        groups = [(ent.start_char, entity_at[(ent.start_char, ent.end_char)])
-                  for ent in mentions if ent.label_ == MILITANT_GROUP]
-        people = [(ent.start_char, entity_at[(ent.start_char, ent.end_char)])
-                  for ent in mentions if ent.label_ == PERSON]
-        group_positions = [pos for pos, _ in groups]
-        person_positions = [pos for pos, _ in people]
-        resolved = []
-        for match in _NOMINAL.finditer(doc.text):
-            start, end = match.span()
-            antecedents = people if match.group("person") else groups
-            positions = group_positions if antecedents is groups else person_positions
-            earlier = [eid for _, eid in antecedents[bisect_left(positions, start - _NOMINAL_WINDOW):
-                                                     bisect_left(positions, start)]]
-            distinct = list(dict.fromkeys(reversed(earlier)))
-            wanted = 2 if match.group("plural") else 1
-            if len(distinct) >= wanted:
-                resolved.append({"start": start, "end": end, "text": match.group(0), "refers": distinct[:wanted]})
-        return resolved
-
     def to_disk(self, path: Any, *, exclude: Iterable[str] = ()) -> None:
         Path(path).mkdir(parents=True, exist_ok=True)
         srsly.write_json(Path(path) / "kb_names.json", self.kb_names)
@@ -208,6 +186,35 @@ class EntityLinker:
         if aliases.exists():
             self.kb_aliases = srsly.read_json(aliases)
         return self
+
+
+def resolve_nominals(doc: Doc, mentions: List[Span], entities: List[Entity]) -> List[Dict[str, Any]]:
+    """Resolve "the group", "the two groups", "its", "he" and the like to the nearest earlier entities.
+
+    doc (Doc): The document.
+    mentions (List[Span]): Entity mentions in text order, each a mention of one of `entities`.
+    entities (List[Entity]): The document's entities.
+    RETURNS (List[Dict[str, Any]]): {"start", "end", "text", "refers": [entity ids]} per resolved reference.
+    """
+    entity_at = {(m.start, m.end): e.id for e in entities for m in e.mentions}
+    groups = [(ent.start_char, entity_at[(ent.start_char, ent.end_char)])
+              for ent in mentions if ent.label_ == MILITANT_GROUP]
+    people = [(ent.start_char, entity_at[(ent.start_char, ent.end_char)])
+              for ent in mentions if ent.label_ == PERSON]
+    group_positions = [pos for pos, _ in groups]
+    person_positions = [pos for pos, _ in people]
+    resolved = []
+    for match in _NOMINAL.finditer(doc.text):
+        start, end = match.span()
+        antecedents = people if match.group("person") else groups
+        positions = group_positions if antecedents is groups else person_positions
+        earlier = [eid for _, eid in antecedents[bisect_left(positions, start - _NOMINAL_WINDOW):
+                                                 bisect_left(positions, start)]]
+        distinct = list(dict.fromkeys(reversed(earlier)))
+        wanted = 2 if match.group("plural") else 1
+        if len(distinct) >= wanted:
+            resolved.append({"start": start, "end": end, "text": match.group(0), "refers": distinct[:wanted]})
+    return resolved
 
 
 @Language.factory("extractor_entity_linker", requires=["doc.ents"],

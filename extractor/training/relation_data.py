@@ -10,7 +10,7 @@ from ..extensions import ENTITIES_ATTR, NOMINALS_ATTR, install_extensions
 from ..labels import SYMMETRIC
 from ..ml.candidates import Candidate, Window, make_candidates, make_windows
 from ..ml.relation_model import NONE_LABEL
-from ..pipeline.entity_linker import EntityLinker
+from ..pipeline.entity_linker import resolve_nominals
 from ..pipeline.sentences import set_sentence_starts
 from .data import gold_doc
 
@@ -32,7 +32,7 @@ def gold_entities_doc(nlp: Language, record: Dict[str, Any]) -> Doc:
                        [Mention(m["start"], m["end"], m["text"]) for m in e["mentions"]])
                 for e in record["entities"]]
     doc._.set(ENTITIES_ATTR, entities)
-    resolved = EntityLinker(nlp, "gold_linker")._resolve_nominals(doc, list(doc.ents), [], entities)
+    resolved = resolve_nominals(doc, list(doc.ents), entities)
     gold = {(n["start"], n["end"]): n for n in record.get("nominals", [])}
     merged = [n for n in resolved if (n["start"], n["end"]) not in gold] + list(gold.values())
     doc._.set(NOMINALS_ATTR, sorted(merged, key=lambda n: n["start"]))
