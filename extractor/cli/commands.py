@@ -1,4 +1,5 @@
 """Command definitions; each calls an importable library function."""
+import json
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -287,6 +288,25 @@ def evaluate_ner_cli(
             for label, prf in scores[level].items():
                 typer.echo(f"{level:9} {label:22} P {prf['p']:.3f} R {prf['r']:.3f} F {prf['f']:.3f}")
         typer.echo(f"unseen-name mention recall: {scores['unseen_name_recall']}")
+    typer.echo(f"wrote {output}")
+
+
+@evaluate_app.command("ner-holdout")
+def evaluate_ner_holdout_cli(
+    config: Path = Opt(Path("models/configs/ner_sm.cfg"), help="spaCy training config of the NER."),
+    output: Path = Opt(Path("models/results/ner_group_holdout.json"), "--output", "-o", help="JSON report."),
+    n_groups: int = Opt(12, help="Militant groups to hold out."),
+    seed: int = Opt(0, help="Seed of the draw of held-out groups."),
+    max_steps: int = Opt(0, help="Override training.max_steps (0: the config's)."),
+) -> None:
+    """Retrain the NER without a seeded draw of whole groups (their training documents and gazetteer entries)
+    and report recall on their dev/test mentions beside the shipped pipeline."""
+    from ..training.group_holdout import run_in_temporary_folder
+
+    overrides = {"training.max_steps": max_steps} if max_steps else None
+    report = run_in_temporary_folder(config, n_groups=n_groups, seed=seed, overrides=overrides)
+    _write_json(output, report)
+    typer.echo(json.dumps({k: v for k, v in report.items() if k != "held_out_groups"}))
     typer.echo(f"wrote {output}")
 
 
