@@ -40,6 +40,7 @@ stats: install
 
 package: install
 	$(BIN)/extractor package --ner models/training/ner/model-best --relations models/relation_classifier --ruler before
+	$(BIN)/extractor calibrate --model models/pipeline
 
 train-ner: install
 	$(BIN)/extractor train ner --config models/configs/ner_sm.cfg --output models/training/ner

@@ -1,5 +1,6 @@
 """From scored mention pairs to document-level triples with evidence, hedging and time."""
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+import math
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from spacy.tokens import Doc
 
@@ -74,3 +75,15 @@ def _time_for(text: str, span: Tuple[int, int, int, int, int, int]) -> Optional[
     start, end, head_start, _, tail_start, _ = span
     anchor = (head_start + tail_start) // 2 - start
     return nearest_time(text[start:end], anchor)
+
+
+def triple_features(relation: Relation) -> List[float]:
+    """RETURNS (List[float]): [logit(max evidence probability), log(evidence count)] of a triple."""
+    raw = min(max(max((e.confidence for e in relation.evidence), default=relation.confidence), 1e-6), 1 - 1e-6)
+    return [math.log(raw / (1 - raw)), math.log(max(1, len(relation.evidence)))]
+
+
+def calibrated_confidence(relation: Relation, calibration: Dict[str, Any]) -> float:
+    """RETURNS (float): The calibrated probability of a triple, rounded to 4 places."""
+    score = calibration["bias"] + sum(w * x for w, x in zip(calibration["weights"], triple_features(relation)))
+    return round(1.0 / (1.0 + math.exp(-score)), 4)

@@ -331,6 +331,19 @@ def evaluate_relations_cli(
     typer.echo(summary_table(results))
 
 
+@app.command("calibrate")
+def calibrate_cli(
+    model: Path = Opt(Path("models/pipeline"), "--model", "-m", help="Saved pipeline folder to calibrate in place."),
+    seed: int = Opt(0, help="Seed of the logistic fit."),
+) -> None:
+    """Fit triple-confidence calibration end to end on the dev split and store it in the pipeline."""
+    from ..training.calibration import calibrate_pipeline
+    from ..training.data import records_by_split
+
+    fitted = calibrate_pipeline(model, records_by_split()["dev"], seed=seed)
+    typer.echo(f"calibration {json.dumps(fitted)}; wrote {model} and its MANIFEST.sha256")
+
+
 @app.command("graph")
 def graph_cli(
     records: List[Path] = Arg(..., help="Extraction JSONL files written by 'extractor extract'."),

@@ -6,7 +6,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tupl
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..aggregate import ScoredPair, aggregate
+from ..aggregate import ScoredPair, aggregate, calibrated_confidence
 from ..batching import bounded_batches
 from ..cues import is_negated
 from ..errors import Errors
@@ -97,7 +97,12 @@ class RelationClassifier:
                 if is_negated(text[window.start:window.end]):
                     continue
             scored.append((candidate, LABELS[best], float(row[best])))
-        return aggregate(doc, windows, scored, threshold=threshold)
+        relations = aggregate(doc, windows, scored, threshold=threshold)
+        calibration = self.cfg.get("calibration")
+        if calibration:
+            for relation in relations:
+                relation.confidence = calibrated_confidence(relation, calibration)
+        return relations
 
     def score(self, items: Sequence[Tuple[Doc, Sequence[Window], Sequence[Candidate]]]
               ) -> List[List[Optional[List[float]]]]:

@@ -15,11 +15,16 @@ from .relation_train import predict_examples
 THRESHOLDS = tuple(round(0.1 * i, 1) for i in range(1, 10))
 
 
-def _relation_component(nlp: Language) -> RelationClassifier:
-    for _, component in nlp.pipeline:
+def relation_component_name(nlp: Language) -> str:
+    """RETURNS (str): The name of the pipeline's relation classifier component."""
+    for name, component in nlp.pipeline:
         if isinstance(component, RelationClassifier):
-            return component
+            return name
     raise ValueError("The pipeline has no extractor_relation_classifier component.")
+
+
+def _relation_component(nlp: Language) -> RelationClassifier:
+    return nlp.get_pipe(relation_component_name(nlp))
 
 
 def evaluate_relations(nlp: Language, train_records: Sequence[Dict[str, Any]],
@@ -43,14 +48,19 @@ def evaluate_relations(nlp: Language, train_records: Sequence[Dict[str, Any]],
     end_to_end_examples = build_examples(nlp, eval_records, max_sentences=max_sentences, docs=predicted_docs)
     results: Dict[str, Any] = {"model": {}, "cue_baseline": {}, "pooled_pair_baseline": {}}
 
+    # The model's triples are those the component emits at its own pair threshold; the sweep then filters them
+    # by triple confidence (calibrated when the pipeline has a calibration), 0.0 being the operating point.
+    pair_threshold = component.cfg["threshold"]
     results["model"]["end_to_end"] = score_documents(
-        eval_records, [(list(d._.get(ENTITIES_ATTR)), _relations_at(component, e, 0.0))
+        eval_records, [(list(d._.get(ENTITIES_ATTR)), _relations_at(component, e, pair_threshold))
                        for d, e in zip(predicted_docs, end_to_end_examples)],
-        gold_entities=False, thresholds=THRESHOLDS + (component.cfg["threshold"],))
+        gold_entities=False, thresholds=(0.0,) + THRESHOLDS)
     results["model"]["gold_entities"] = score_documents(
-        eval_records, predict_examples(component, gold_examples, threshold=0.0), gold_entities=True,
-        thresholds=THRESHOLDS + (component.cfg["threshold"],))
-    results["model"]["threshold"] = component.cfg["threshold"]
+        eval_records, predict_examples(component, gold_examples, threshold=pair_threshold), gold_entities=True,
+        thresholds=(0.0,) + THRESHOLDS)
+    results["model"]["threshold"] = 0.0
+    results["model"]["pair_threshold"] = pair_threshold
+    results["model"]["calibration"] = component.cfg.get("calibration")
     say("model scored")
 
     cue = CueRelationExtractor(nlp, "cue", skip_negated=True)
