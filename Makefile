@@ -46,7 +46,7 @@ train-ner: install
 	$(BIN)/extractor train ner --config models/configs/ner_sm.cfg --output models/training/ner
 
 train-relations: install
-	$(BIN)/extractor train relations --output models/relation_classifier
+	OMP_NUM_THREADS=1 $(BIN)/extractor train relations --output models/relation_classifier
 
 evaluate: install
 	$(BIN)/extractor evaluate ner

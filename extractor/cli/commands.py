@@ -242,12 +242,12 @@ def train_ner_cli(
 @train_app.command("relations")
 def train_relations_cli(
     output: Path = Opt(Path("models/relation_classifier"), help="Where to save the trained component."),
-    epochs: int = Opt(8, help="Training epochs."),
+    epochs: int = Opt(14, help="Training epochs."),
     seed: int = Opt(0, help="Random seed."),
-    trainable_layers: int = Opt(3, help="Top MiniLM layers fine-tuned (and shipped)."),
+    trainable_layers: int = Opt(4, help="Top MiniLM layers fine-tuned (and shipped)."),
     max_sentences: int = Opt(1, help="Longest run of sentences in one candidate window."),
-    learning_rate: float = Opt(2e-4, help="Learning rate of the fine-tuned layers."),
-    head_learning_rate: float = Opt(2e-3, help="Learning rate of the pair head."),
+    learning_rate: float = Opt(1.5e-4, help="Learning rate of the fine-tuned layers."),
+    head_learning_rate: float = Opt(1e-3, help="Learning rate of the pair head."),
     log_file: Path = Opt(Path("models/training/relations_log.json"), help="Training log (JSON)."),
 ) -> None:
     """Train the relation classifier on gold entities of the train split; choose epoch/threshold on dev."""
