@@ -1,6 +1,7 @@
 """Candidate entity pairs for relation classification, registered so configs can swap them."""
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Dict, List, Sequence, Tuple
 
 from spacy.tokens import Doc
@@ -37,9 +38,10 @@ class Candidate:
     tail: MentionRef
 
 
-def allowed_labels(head_label: str, tail_label: str) -> List[str]:
-    """RETURNS (List[str]): Relation labels whose argument types fit head -> tail."""
-    return [rel for rel in RELATION_LABELS if arguments_allowed(rel, head_label, tail_label)]
+@lru_cache(maxsize=64)
+def allowed_labels(head_label: str, tail_label: str) -> Tuple[str, ...]:
+    """RETURNS (Tuple[str, ...]): Relation labels whose argument types fit head -> tail."""
+    return tuple(rel for rel in RELATION_LABELS if arguments_allowed(rel, head_label, tail_label))
 
 
 def document_mentions(doc: Doc) -> List[MentionRef]:
