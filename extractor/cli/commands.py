@@ -375,9 +375,9 @@ def bench_cli(
     output: Path = Opt(Path("benchmarks"), "--output", "-o"),
 ) -> None:
     """Throughput, cold start and peak memory of the pipeline beside en_core_web_sm, side by side."""
-    from ..bench import render_table, run_benchmark
+    from ..bench import run_benchmark
 
     if not inputs:
         inputs = [p for p in (Path("../shared/data/isaf/isaf_press_releases.jsonl"), Path("corpus")) if p.exists()]
-    results = run_benchmark(inputs, n_processes=n_process, batch_size=batch_size, output=output)
-    typer.echo(render_table(results, {"machine": "", "cpus": "", "python": ""}))
+    run_benchmark(inputs, n_processes=n_process, batch_size=batch_size, output=output)
+    typer.echo((output / "RESULTS.md").read_text(encoding="utf-8"))
