@@ -115,3 +115,9 @@ def test_cli_sigkill_mid_run_then_resume_gives_one_record_per_id(tmp_path, saved
     subprocess.run(command + ["--resume"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     ids = [json.loads(line)["id"] for line in out.read_text().splitlines()]
     assert len(ids) == count and set(ids) == {f"d{i}" for i in range(count)}
+
+
+def test_cli_unknown_option_is_one_line_error(capsys):
+    code, _, err = run_cli(["extract", "corpus", "--bogus"], capsys)
+    assert code == 2
+    assert err.strip().splitlines() == ["extractor: error: No such option: --bogus (see 'extractor extract --help')"]

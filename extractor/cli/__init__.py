@@ -24,8 +24,10 @@ def main(argv: Optional[List[str]] = None) -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as err:  # usage errors of typer's bundled click arrive here in non-standalone mode
-        if hasattr(err, "show") and hasattr(err, "exit_code"):
-            err.show()
+        if hasattr(err, "format_message") and hasattr(err, "exit_code"):
+            context = getattr(err, "ctx", None)
+            hint = f" (see '{context.command_path} --help')" if context is not None else ""
+            typer.echo(f"extractor: error: {err.format_message()}{hint}", err=True)
             sys.exit(err.exit_code)
         if type(err).__name__ == "Abort":
             sys.exit(130)
