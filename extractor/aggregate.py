@@ -34,17 +34,18 @@ def _trim_end(text: str, start: int, end: int) -> int:
 
 
 def aggregate(doc: Doc, windows: Sequence[Window], scored: Iterable[ScoredPair], *,
-              threshold: float) -> List[Relation]:
+              threshold: float, text: Optional[str] = None) -> List[Relation]:
     """Merge pair-level decisions into one triple per entity pair and label.
 
     doc (Doc): The processed Doc (doc._.entities set).
     windows (Sequence[Window]): Windows the candidates point into.
     scored (Iterable[ScoredPair]): (candidate, label, probability) for each labelled pair.
     threshold (float): Minimum probability for a pair to count as evidence.
+    text (Optional[str]): doc.text, when the caller already has it.
     RETURNS (List[Relation]): Triples sorted by head, label and tail; symmetric pairs emitted once.
     """
     order = _entity_order(doc)
-    text = doc.text  # Doc.text joins every token on each access
+    text = doc.text if text is None else text  # Doc.text joins every token on each access
     grouped: Dict[Tuple[str, str, str], Dict[Tuple[int, int, int, int, int, int], float]] = {}
     for candidate, label, probability in scored:
         if probability < threshold:

@@ -62,7 +62,7 @@ class CueRelationExtractor:
             label = cue_label(sentence, allowed_labels(candidate.head.label, candidate.tail.label))
             if label:
                 scored.append((candidate, label, CUE_CONFIDENCE))
-        doc._.set(RELATIONS_ATTR, aggregate(doc, windows, scored, threshold=0.0))
+        doc._.set(RELATIONS_ATTR, aggregate(doc, windows, scored, threshold=0.0, text=text))
         return doc
 
 

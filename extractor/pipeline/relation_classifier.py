@@ -97,7 +97,7 @@ class RelationClassifier:
                 if is_negated(text[window.start:window.end]):
                     continue
             scored.append((candidate, LABELS[best], float(row[best])))
-        relations = aggregate(doc, windows, scored, threshold=threshold)
+        relations = aggregate(doc, windows, scored, threshold=threshold, text=text)
         calibration = self.cfg.get("calibration")
         if calibration:
             for relation in relations:
