@@ -51,3 +51,16 @@ def test_bounded_batches_keep_order_and_respect_both_limits():
     batches = list(bounded_batches(items, max_items=3, max_size=7, size_of=len))
     assert [item for batch in batches for item in batch] == items
     assert [[len(i) for i in b] for b in batches] == [[3, 4], [2], [9], [1, 1, 1], [1]]
+
+
+def test_base_weights_with_another_hash_are_refused(monkeypatch):
+    import extractor.ml.encoder as encoder
+
+    monkeypatch.setattr(encoder, "BASE_SHA256", "0" * 64)
+    encoder.base_model_dir.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="sha256"):
+            encoder.base_model_dir()
+    finally:
+        monkeypatch.undo()
+        encoder.base_model_dir.cache_clear()
