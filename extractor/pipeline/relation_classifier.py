@@ -160,7 +160,7 @@ class RelationClassifier:
 
         precision = self.cfg.get("precision", "auto")
         if precision == "auto":
-            precision = "bfloat16" if torch.ops.mkldnn._is_mkldnn_bf16_supported() else "float32"
+            precision = "bfloat16" if _cpu_has_bfloat16() else "float32"
         if precision == "bfloat16":
             return torch.autocast("cpu", dtype=torch.bfloat16)
         return contextlib.nullcontext()
@@ -192,6 +192,17 @@ class RelationClassifier:
         self.network.load_trainable_state(load_file(str(path / WEIGHTS_FILE)))
         self.network.eval()
         return self
+
+
+def _cpu_has_bfloat16() -> bool:
+    """RETURNS (bool): Whether torch's oneDNN backend runs bfloat16 on this CPU (a private torch check, so any
+    failure of it means no)."""
+    import torch
+
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        return False
 
 
 @Language.factory(
