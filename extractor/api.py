@@ -199,23 +199,15 @@ def extract_many(inputs: Iterable[Any], *, n_process: int = 1, batch_size: int =
     originals: dict = {}
 
     def chunks() -> Iterator[Tuple[str, Tuple[str, int, int, int]]]:
-        for position, (raw_id, text) in enumerate(_as_pairs(inputs, text_column, id_column)):
-            try:
-                doc_id = normalize_id(raw_id, position)
-            except TypeError as err:
-                failures[position] = Document.failed(repr(raw_id), str(err))
+        for position, record in enumerate(_input_records(inputs, text_column, id_column)):
+            if record.error is not None:
+                failures[position] = Document.failed(record.id, record.error)
                 continue
-            if isinstance(text, _ReadFailure):
-                failures[position] = Document.failed(doc_id, text.message)
-                continue
-            if not isinstance(text, str):
-                failures[position] = Document.failed(doc_id, Errors.E001.format(type_name=type(text).__name__))
-                continue
-            prepared = prepare_text(text)
+            prepared = prepare_text(record.text)
             spans = chunk_spans(prepared, MAX_CHUNK_CHARS)
-            originals[position] = text
+            originals[position] = record.text
             for start, end in spans:
-                yield prepared[start:end], (doc_id, position, start, len(spans))
+                yield prepared[start:end], (record.id, position, start, len(spans))
 
     def flush_failures_before(position: int) -> Iterator[Document]:
         for earlier in sorted(p for p in failures if p < position):

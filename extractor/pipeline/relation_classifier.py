@@ -1,5 +1,6 @@
 """The trained relation classifier component: candidate windows -> MiniLM pair scores -> document triples."""
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
@@ -194,6 +195,7 @@ class RelationClassifier:
         return self
 
 
+@lru_cache(maxsize=1)
 def _cpu_has_bfloat16() -> bool:
     """RETURNS (bool): Whether torch's oneDNN backend runs bfloat16 on this CPU (a private torch check, so any
     failure of it means no)."""

@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ..aggregate import triple_features
 from ..document import Entity, Relation
-from .relation_eval import align_entities, gold_triples, normalize
+from .relation_eval import align_entities, gold_triples, mapped_triple
 
 
 def labelled_triples(records: Sequence[Dict[str, Any]], outputs: Sequence[Tuple[List[Entity], List[Relation]]]
@@ -19,10 +19,7 @@ def labelled_triples(records: Sequence[Dict[str, Any]], outputs: Sequence[Tuple[
     for record, (entities, relations) in zip(records, outputs):
         mapping = align_entities(entities, record)
         gold = gold_triples(record, coarse=True)
-        for relation in relations:
-            head = mapping.get(relation.head) or f"?{relation.head}"
-            tail = mapping.get(relation.tail) or f"?{relation.tail}"
-            labelled.append((relation, normalize(head, relation.relation, tail, coarse=True) in gold))
+        labelled.extend((relation, mapped_triple(relation, mapping, coarse=True) in gold) for relation in relations)
     return labelled
 
 

@@ -37,11 +37,16 @@ def predicted_triples(relations: Iterable[Relation], mapping: Dict[str, Optional
     for rel in relations:
         if rel.confidence < threshold:
             continue
-        head = mapping.get(rel.head) or f"?{rel.head}"
-        tail = mapping.get(rel.tail) or f"?{rel.tail}"
-        key = normalize(head, rel.relation, tail, coarse=coarse)
+        key = mapped_triple(rel, mapping, coarse=coarse)
         triples[key] = max(rel.confidence, triples.get(key, 0.0))
     return triples
+
+
+def mapped_triple(relation: Relation, mapping: Dict[str, Optional[str]], *, coarse: bool) -> Triple:
+    """RETURNS (Triple): A predicted relation in gold entity ids ('?'-prefixed predicted id when unmatched)."""
+    head = mapping.get(relation.head) or f"?{relation.head}"
+    tail = mapping.get(relation.tail) or f"?{relation.tail}"
+    return normalize(head, relation.relation, tail, coarse=coarse)
 
 
 def prf(gold: Sequence[Set[Triple]], predicted: Sequence[Iterable[Triple]], labels: Sequence[str]
