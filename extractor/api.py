@@ -180,8 +180,8 @@ def extract_many(inputs: Iterable[Any], *, n_process: int = 1, batch_size: int =
     extractor.textprep), and texts over MAX_CHUNK_CHARS are processed in chunks whose results are merged, so
     memory stays bounded and offsets always index the input as given.
     inputs (Iterable[Any]): Texts, (id, text) pairs, dicts with id/text keys, InputRecords or a datasets.Dataset.
-    n_process (int): Worker processes: spawned workers each loading the pipeline from nlp.path when the pipeline
-        was loaded from disk, else spaCy's nlp.pipe(n_process=...).
+    n_process (int): Worker processes (see engines.pool_extract_many) when the pipeline was loaded from disk,
+        else spaCy's nlp.pipe(n_process=...).
     batch_size (int): Documents per batch.
     nlp (Optional[Language]): Pipeline to use; the shipped one when None.
     text_column (str): Text key for dicts and Datasets.
@@ -193,7 +193,8 @@ def extract_many(inputs: Iterable[Any], *, n_process: int = 1, batch_size: int =
         from .engines import pool_extract_many
 
         records = _input_records(inputs, text_column, id_column)
-        yield from pool_extract_many(records, model_path=nlp.path, n_workers=n_process, batch_size=batch_size)
+        yield from pool_extract_many(records, model_path=nlp.path, n_workers=n_process, batch_size=batch_size,
+                                     nlp=nlp)
         return
     failures: dict = {}
     originals: dict = {}

@@ -56,3 +56,25 @@ def test_engines_writes_parquet_and_rejects_unknown_format(corpus_folder, tmp_pa
     assert sorted(table["id"]) == [f"d{i}.txt" for i in range(7)]
     assert run(["extract", str(corpus_folder), "-o", str(tmp_path / "x.xml"), "--format", "xml"]) == 2
     assert "Unknown output format" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_engines_pool_forked_or_spawned_gives_single_process_records(saved_rule_pipeline, sample_text, start_method):
+    from extractor.api import extract_many, load
+    from extractor.engines import pool_extract_many
+    from extractor.inputs import InputRecord
+
+    nlp = load(saved_rule_pipeline)
+    texts = [sample_text, "ISWAP fought Boko Haram in Borno in 2019.", ""] * 3
+    records = [InputRecord(id=str(i), text=text) for i, text in enumerate(texts)]
+    expected = [document.to_dict() for document in extract_many(records, nlp=nlp)]
+    pooled = pool_extract_many(records, model_path=saved_rule_pipeline, n_workers=2, partition_size=2, nlp=nlp,
+                               start_method=start_method)
+    assert [document.to_dict() for document in pooled] == expected
+
+
+def test_engines_pool_refuses_fork_without_a_loaded_pipeline(saved_rule_pipeline):
+    from extractor.engines import pool_extract_many
+
+    with pytest.raises(ValueError, match="fork"):
+        list(pool_extract_many([], model_path=saved_rule_pipeline, n_workers=2, start_method="fork"))
