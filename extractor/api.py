@@ -180,21 +180,25 @@ def extract_many(inputs: Iterable[Any], *, n_process: int = 1, batch_size: int =
     extractor.textprep), and texts over MAX_CHUNK_CHARS are processed in chunks whose results are merged, so
     memory stays bounded and offsets always index the input as given.
     inputs (Iterable[Any]): Texts, (id, text) pairs, dicts with id/text keys, InputRecords or a datasets.Dataset.
-    n_process (int): Worker processes (see engines.pool_extract_many) when the pipeline was loaded from disk,
-        else spaCy's nlp.pipe(n_process=...).
+    n_process (int): Worker processes (engines.pool_extract_many; a pipeline built in memory is forked, and
+        where processes cannot fork it goes through spaCy's nlp.pipe(n_process=...)).
     batch_size (int): Documents per batch.
     nlp (Optional[Language]): Pipeline to use; the shipped one when None.
     text_column (str): Text key for dicts and Datasets.
     id_column (str): Id key for dicts and Datasets.
     YIELDS (Document): One record per input; an input that cannot be processed yields a record with error set.
     """
-    nlp = nlp if nlp is not None else _default_nlp()
-    if n_process > 1 and nlp.path is not None:
-        from .engines import pool_extract_many
+    from .engines import fork_available, pool_extract_many
 
+    nlp = nlp if nlp is not None else _default_nlp()
+    if n_process > 1 and (nlp.path is not None or fork_available()):
+        # a pipeline built in memory cannot be reloaded by spawned workers, so its workers are forked;
+        # spaCy's own nlp.pipe(n_process=...) forks without limiting torch threads and hangs then
         records = _input_records(inputs, text_column, id_column)
-        yield from pool_extract_many(records, model_path=nlp.path, n_workers=n_process, batch_size=batch_size,
-                                     nlp=nlp)
+        in_memory = nlp.path is None
+        yield from pool_extract_many(records, model_path=f"<in-memory {id(nlp)}>" if in_memory else nlp.path,
+                                     n_workers=n_process, batch_size=batch_size, nlp=nlp,
+                                     start_method="fork" if in_memory else None)
         return
     failures: dict = {}
     originals: dict = {}

@@ -110,10 +110,15 @@ def pool_extract_many(records: Iterable[InputRecord], *, model_path: Union[str, 
             del _WORKER_MODELS[key]
 
 
-def _default_start_method(threads_per_worker: int, nlp: Optional[Any]) -> str:
+def fork_available() -> bool:
+    """RETURNS (bool): Whether worker processes can be forked here (Linux; fork is unsafe on macOS)."""
     import sys
 
-    return "fork" if nlp is not None and threads_per_worker == 1 and sys.platform.startswith("linux") else "spawn"
+    return sys.platform.startswith("linux")
+
+
+def _default_start_method(threads_per_worker: int, nlp: Optional[Any]) -> str:
+    return "fork" if nlp is not None and threads_per_worker == 1 and fork_available() else "spawn"
 
 
 PARTITION_CHARS = 50_000

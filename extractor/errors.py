@@ -25,6 +25,8 @@ class Errors(metaclass=ErrorsWithCodes):
     E013 = "The column {column!r} is not in the dataset (columns: {columns})."
     E014 = "Gold annotations are invalid:\n{problems}"
     E015 = "Unknown precision {value!r}: choose one of {allowed}."
+    E016 = "Parquet output needs a file, not -."
+    E017 = "No input given: pass files or folders, or --hf-dataset."
 
 
 class Warnings(metaclass=ErrorsWithCodes):

@@ -78,3 +78,40 @@ def test_engines_pool_refuses_fork_without_a_loaded_pipeline(saved_rule_pipeline
 
     with pytest.raises(ValueError, match="fork"):
         list(pool_extract_many([], model_path=saved_rule_pipeline, n_workers=2, start_method="fork"))
+
+
+IN_MEMORY_TORCH_RUN = """
+import spacy
+import torch
+from spacy.language import Language
+
+from extractor.api import extract_many
+from extractor.extensions import install_extensions
+
+
+@Language.component("torch_matmul")
+def torch_matmul(doc):
+    x = torch.ones(256, 256)
+    for _ in range(3):
+        x = torch.tanh(x @ x / 256)
+    return doc
+
+
+torch.set_num_threads(2)
+x = torch.ones(512, 512)
+(x @ x).sum()
+install_extensions()
+nlp = spacy.blank("en")
+nlp.add_pipe("torch_matmul")
+records = list(extract_many(["One text.", "Another text."] * 4, nlp=nlp, n_process=2, batch_size=2))
+print(len(records), torch.get_num_threads())
+"""
+
+
+def test_engines_in_memory_torch_pipeline_runs_forked_workers_after_the_parent_used_threads():
+    import subprocess
+    import sys
+
+    finished = subprocess.run([sys.executable, "-c", IN_MEMORY_TORCH_RUN], capture_output=True, text=True,
+                              timeout=120)
+    assert finished.stdout.split() == ["8", "2"], finished.stderr[-2000:]

@@ -6,6 +6,7 @@ from typing import List, Optional
 
 import typer
 
+from ..errors import Errors
 from . import app, corpus_app
 
 Arg = typer.Argument
@@ -37,12 +38,12 @@ def extract_cli(
 
     output_format = output_format or ("parquet" if output.endswith(".parquet") else "jsonl")
     if output_format not in ("jsonl", "parquet"):
-        raise ValueError(f"Unknown output format {output_format!r}: choose one of jsonl, parquet.")
+        raise ValueError(Errors.E009.format(fmt=output_format, choices="jsonl, parquet"))
     if output_format == "parquet" and output == "-":
-        raise ValueError("Parquet output needs a file, not -.")
+        raise ValueError(Errors.E016)
     inputs = list(inputs or [])
     if not inputs and hf_dataset is None:
-        raise ValueError("No input given: pass files or folders, or --hf-dataset.")
+        raise ValueError(Errors.E017)
     for path in inputs:
         if not path.exists():
             raise FileNotFoundError(f"Input not found: {path}")
@@ -249,12 +250,13 @@ def train_relations_cli(
     learning_rate: float = Opt(1.5e-4, help="Learning rate of the fine-tuned layers."),
     head_learning_rate: float = Opt(1e-3, help="Learning rate of the pair head."),
     log_file: Path = Opt(Path("models/training/relations_log.json"), help="Training log (JSON)."),
+    re3d: Optional[Path] = Opt(None, help="Also train on re3d converted from this folder (../shared/data/re3d)."),
 ) -> None:
     """Train the relation classifier on gold entities of the train split; choose epoch/threshold on dev."""
     from ..training.data import records_by_split
     from ..training.relation_train import train_relations
 
-    splits = records_by_split()
+    splits = records_by_split(extra=_re3d_records(re3d) if re3d is not None else None)
     component, log = train_relations(splits["train"], splits["dev"], epochs=epochs, seed=seed,
                                      trainable_layers=trainable_layers, max_sentences=max_sentences,
                                      learning_rate=learning_rate,
@@ -262,6 +264,15 @@ def train_relations_cli(
     component.to_disk(output)
     _write_json(log_file, log)
     typer.echo(f"saved to {output}")
+
+
+def _re3d_records(folder: Path) -> list:
+    from ..annotation.from_re3d import convert_re3d, militant_names_from
+    from ..gazetteer import read_gazetteer
+
+    if not (folder.is_dir() and any(folder.glob("*/documents.json"))):
+        raise typer.BadParameter(f"{folder} holds no re3d sources (<source>/documents.json)", param_hint="--re3d")
+    return convert_re3d(folder, militant_names=militant_names_from(read_gazetteer()))
 
 
 @evaluate_app.command("ner")

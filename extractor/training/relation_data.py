@@ -28,8 +28,12 @@ def gold_entities_doc(nlp: Language, record: Dict[str, Any]) -> Doc:
     """A Doc carrying the record's gold entities as doc._.entities (ids = gold ids) and resolved nominals."""
     install_extensions()
     doc = set_sentence_starts(gold_doc(nlp, record))
-    entities = [Entity(e["id"], e["name"], e["label"], None,
-                       [Mention(m["start"], m["end"], m["text"]) for m in e["mentions"]])
+    # gold_doc contracts mentions that do not align to tokens (and skips those it cannot), so the entities
+    # carry the spans the Doc actually has
+    mentions_of: Dict[str, List[Mention]] = {}
+    for ent in doc.ents:
+        mentions_of.setdefault(ent.kb_id_, []).append(Mention(ent.start_char, ent.end_char, ent.text))
+    entities = [Entity(e["id"], e["name"], e["label"], None, mentions_of.get(e["id"], []))
                 for e in record["entities"]]
     doc._.set(ENTITIES_ATTR, entities)
     resolved = resolve_nominals(doc, list(doc.ents), entities)
