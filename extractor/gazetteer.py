@@ -74,22 +74,68 @@ def is_acronym(form: str) -> bool:
     return len(form) <= 6 and " " not in form and sum(c.isupper() for c in letters) >= max(2, len(letters) // 2)
 
 
+# Joining particles of transliterated names: Tehrik-e / Tehrik-i, Lashkar-e / Lashkar-i, Harakat-ul / Harakat ul
+_PARTICLE_SWAPS = {"e": "i", "i": "e"}
+_APOSTROPHES = re.compile(r"['\u2019\u02bc\u02bf\u2018`]")
+MAX_HYPHEN_VARIANTS = 16
+
+
+def spelling_variants(form: str) -> List[str]:
+    """Transliteration variants of a name that analysts write interchangeably: each hyphen as a hyphen or a
+    space ("Tehrik-e-Taliban" / "Tehrik-e Taliban"), the joining particle -e- as -i- and back, and apostrophes
+    dropped or curled ("Jama'at" / "Jamaat" / "Jama’at").
+
+    form (str): A gazetteer surface form.
+    RETURNS (List[str]): The form first, then its variants, without duplicates.
+    """
+    pieces = re.split(r"(-)", form)
+    hyphens = [i for i, piece in enumerate(pieces) if piece == "-"]
+    variants = [form]
+    if hyphens and 2 ** len(hyphens) <= MAX_HYPHEN_VARIANTS:
+        for mask in range(1, 2 ** len(hyphens)):
+            joined = list(pieces)
+            for bit, index in enumerate(hyphens):
+                if mask >> bit & 1:
+                    joined[index] = " "
+            variants.append("".join(joined))
+    elif hyphens:
+        variants.append(form.replace("-", " "))
+    swapped = []
+    for variant in variants:
+        words = re.split(r"([\s-])", variant)
+        inner = [i for i in range(1, len(words) - 1) if words[i].lower() in _PARTICLE_SWAPS]
+        if inner:
+            swapped.append("".join(_PARTICLE_SWAPS[w.lower()] if i in inner else w for i, w in enumerate(words)))
+    variants.extend(swapped)
+    for variant in list(variants):
+        if _APOSTROPHES.search(variant):
+            variants.append(_APOSTROPHES.sub("", variant))
+            variants.append(_APOSTROPHES.sub("\u2019", variant))
+            variants.append(_APOSTROPHES.sub("'", variant))
+    return list(dict.fromkeys(variants))
+
+
 def ruler_patterns(actors: Iterable[Actor], *, acronyms: bool) -> List[Dict[str, Any]]:
     """Phrase patterns for spaCy's entity_ruler, one per surface form, with the actor id as pattern id.
 
     Phrase patterns run on spaCy's PhraseMatcher, much faster than token patterns for thousands of names.
     Acronyms go to a ruler matching exact text (ORTH), so "LeT" never matches "let"; names go to a ruler
-    matching lowercase text.
+    matching lowercase text, with their spelling variants (spelling_variants).
     actors (Iterable[Actor]): Gazetteer entries.
     acronyms (bool): Return the acronym patterns (True) or the name patterns (False).
     RETURNS (List[Dict[str, Any]]): Patterns for entity_ruler.add_patterns.
     """
     patterns = []
+    seen = set()
     for actor in actors:
         for form in actor.surface_forms:
-            if form.strip() and is_acronym(form) == acronyms:
-                patterns.append({"label": actor.label, "pattern": form if acronyms else form.lower(),
-                                 "id": actor.id})
+            if not form.strip() or is_acronym(form) != acronyms:
+                continue
+            for variant in [form] if acronyms else spelling_variants(form):
+                key = variant if acronyms else variant.lower()
+                if (key, actor.id) not in seen:
+                    seen.add((key, actor.id))
+                    patterns.append({"label": actor.label, "pattern": key, "id": actor.id})
     return patterns
 
 

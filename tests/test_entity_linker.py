@@ -91,3 +91,39 @@ def test_entity_linker_gives_gazetteer_id_to_ner_found_alias(rule_nlp):
     doc = link_hand_annotated(rule_nlp, "Daesh struck first; later Islamic State fighters retreated.",
                               [("Daesh", "MILITANT_GROUP"), ("Islamic State", "MILITANT_GROUP")])
     assert [(e.name, e.kb_id, len(e.mentions)) for e in doc._.entities] == [("Islamic State", "grp:islamic-state", 2)]
+
+
+def clean_hand_annotated(rule_nlp, text, spans):
+    """Run only the entity cleanup over a Doc whose entities are set by hand, as a trained NER would set them."""
+    doc = rule_nlp.make_doc(text)
+    doc.ents = [doc.char_span(text.index(surface), text.index(surface) + len(surface), label=label)
+                for surface, label in spans]
+    return [(e.text, e.label_) for e in rule_nlp.get_pipe("extractor_entity_cleanup")(doc).ents]
+
+
+def test_entity_cleanup_splits_possessive_followers_back_to_the_person(rule_nlp):
+    text = "Kadyrov's men clashed with the Sauerland cell's leader."
+    assert clean_hand_annotated(rule_nlp, text, [("Kadyrov's men", "MILITANT_GROUP"),
+                                                 ("Sauerland cell's leader", "MILITANT_GROUP")]) == [
+        ("Kadyrov", "PERSON"), ("Sauerland cell", "MILITANT_GROUP")]
+
+
+def test_entity_cleanup_keeps_possessive_faction_whole(rule_nlp):
+    text = "Belmokhtar's faction left."
+    assert clean_hand_annotated(rule_nlp, text, [("Belmokhtar's faction", "MILITANT_GROUP")]) == [
+        ("Belmokhtar's faction", "MILITANT_GROUP")]
+
+
+def test_entity_cleanup_trims_trailing_attribute_nouns_from_group_names(rule_nlp):
+    text = "Houthi fighters and the Maute leadership met the Lebanese Armed Forces."
+    assert clean_hand_annotated(rule_nlp, text, [("Houthi fighters", "MILITANT_GROUP"),
+                                                 ("Maute leadership", "MILITANT_GROUP"),
+                                                 ("Lebanese Armed Forces", "MILITANT_GROUP")]) == [
+        ("Houthi", "MILITANT_GROUP"), ("Maute", "MILITANT_GROUP"), ("Lebanese Armed Forces", "ORG")]
+
+
+def test_entity_linker_gives_an_acronym_the_label_of_its_expansion(rule_nlp):
+    text = "The Armed Forces of the Philippines (AFP) shelled Marawi."
+    doc = link_hand_annotated(rule_nlp, text, [("Armed Forces of the Philippines", "ORG"), ("AFP", "MILITANT_GROUP")])
+    assert [(e.label, len(e.mentions)) for e in doc._.entities if e.label != "GPE"] == [("ORG", 2)]
+    assert {ent.text: ent.label_ for ent in doc.ents}["AFP"] == "ORG"

@@ -30,3 +30,17 @@ def test_shipped_gazetteer_has_unique_ids_and_valid_parents():
     assert all(a.extra.get("parent") in (None, *known) for a in actors)
     assert sum(a.label == "MILITANT_GROUP" for a in actors) >= 300
     assert sum(a.label == "PERSON" for a in actors) >= 150
+
+
+def test_gazetteer_patterns_match_hyphen_particle_and_apostrophe_variants():
+    from extractor.gazetteer import Actor
+
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
+    ruler.add_patterns(ruler_patterns([Actor("grp:ttp", "MILITANT_GROUP", "Tehrik-i-Taliban Pakistan"),
+                                       Actor("grp:jnim", "MILITANT_GROUP", "Jama'at Nusrat al-Islam")],
+                                      acronyms=False))
+    doc = nlp("Tehrik-e Taliban Pakistan and Jamaat Nusrat al Islam met Tehrik-i-Taliban Pakistan.")
+    assert [(e.text, e.ent_id_) for e in doc.ents] == [("Tehrik-e Taliban Pakistan", "grp:ttp"),
+                                                       ("Jamaat Nusrat al Islam", "grp:jnim"),
+                                                       ("Tehrik-i-Taliban Pakistan", "grp:ttp")]

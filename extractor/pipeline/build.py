@@ -7,12 +7,13 @@ from spacy.language import Language
 
 from ..gazetteer import read_gazetteer, ruler_patterns
 from . import cue_relations, entity_cleanup, entity_linker, sentences  # noqa: F401  (registers factories)
+from .place_names import read_place_names
 
 
 def build_rule_pipeline(*, gazetteer: Optional[Union[str, Path]] = None, ner: Optional[Language] = None,
                         ruler: str = "after", relations: Optional[Union[str, Path]] = None) -> Language:
     """The pipeline without trained relation weights: sentences, gazetteer ruler, optional trained NER,
-    possessive groups, entity linking and the cue-word relation baseline.
+    possessive groups, place-name corrections of the NER, entity linking and the cue-word relation baseline.
 
     gazetteer (Optional[Union[str, Path]]): Gazetteer JSONL; the shipped one when None.
     ner (Optional[Language]): A trained pipeline whose 'ner' component is sourced when given.
@@ -35,6 +36,8 @@ def build_rule_pipeline(*, gazetteer: Optional[Union[str, Path]] = None, ner: Op
         if ruler == "after":
             _add_gazetteer_rulers(nlp, actors)
     nlp.add_pipe("extractor_entity_cleanup")
+    if ner is not None:
+        nlp.add_pipe("extractor_place_names").set_places(read_place_names())
     linker = nlp.add_pipe("extractor_entity_linker")
     linker.set_kb(actors)
     if relations is None:

@@ -92,6 +92,7 @@ class EntityLinker:
         mentions = [ent for ent in doc.ents if ent.label_ in ENTITY_LABELS]
         clusters = self._cluster(doc, mentions)
         entities = self._build_entities(mentions, clusters)
+        mentions = _harmonize_labels(doc, mentions, entities)
         doc._.set(ENTITIES_ATTR, entities)
         doc._.set(NOMINALS_ATTR, resolve_nominals(doc, mentions, entities))
         return doc
@@ -163,8 +164,7 @@ class EntityLinker:
         entities = []
         for number, root in enumerate(sorted(members, key=lambda r: members[r][0].start_char), start=1):
             spans = members[root]
-            labels = [s.label_ for s in spans]
-            label = max(dict.fromkeys(labels), key=labels.count)
+            label = _entity_label(spans)
             kb_id = next((self.kb_id_of(s) for s in spans if self.kb_id_of(s)), None)
             name = self.kb_names.get(kb_id) if kb_id else None
             if not name:
@@ -186,6 +186,36 @@ class EntityLinker:
         if aliases.exists():
             self.kb_aliases = srsly.read_json(aliases)
         return self
+
+
+def _harmonize_labels(doc: Doc, mentions: List[Span], entities: List[Entity]) -> List[Span]:
+    """Give every mention its entity's label in doc.ents too, so one entity never carries two labels.
+
+    RETURNS (List[Span]): The mentions as they now are in doc.ents.
+    """
+    label_at = {(m.start, m.end): e.label for e in entities for m in e.mentions}
+    if all(label_at[(ent.start_char, ent.end_char)] == ent.label_ for ent in mentions):
+        return mentions
+    relabelled = {}
+    ents = []
+    for ent in doc.ents:
+        wanted = label_at.get((ent.start_char, ent.end_char), ent.label_)
+        if wanted != ent.label_:
+            ent = Span(doc, ent.start, ent.end, label=wanted, kb_id=ent.kb_id, span_id=ent.id)
+        relabelled[(ent.start_char, ent.end_char)] = ent
+        ents.append(ent)
+    doc.ents = ents
+    return [relabelled[(ent.start_char, ent.end_char)] for ent in mentions]
+
+
+def _entity_label(spans: List[Span]) -> str:
+    """The label most mentions carry; on a tie, that of the longest written-out mention (an acronym's label is
+    the NER's guess, its expansion's is better informed)."""
+    labels = [s.label_ for s in spans]
+    counts = {label: labels.count(label) for label in labels}
+    top = max(counts.values())
+    tied = [s for s in spans if counts[s.label_] == top]
+    return max(tied, key=lambda s: (not s.text.isupper(), len(s.text))).label_
 
 
 def resolve_nominals(doc: Doc, mentions: List[Span], entities: List[Entity]) -> List[Dict[str, Any]]:
@@ -218,7 +248,7 @@ def resolve_nominals(doc: Doc, mentions: List[Span], entities: List[Entity]) -> 
 
 
 @Language.factory("extractor_entity_linker", requires=["doc.ents"],
-                  assigns=[f"doc._.{ENTITIES_ATTR}", f"doc._.{NOMINALS_ATTR}"], default_config={})
+                  assigns=["doc.ents", f"doc._.{ENTITIES_ATTR}", f"doc._.{NOMINALS_ATTR}"], default_config={})
 def make_entity_linker(nlp: Language, name: str) -> EntityLinker:
     """Build the entity linker; its canonical-name table is filled by set_kb or loaded from disk."""
     return EntityLinker(nlp, name)
