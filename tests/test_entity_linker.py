@@ -127,3 +127,13 @@ def test_entity_linker_gives_an_acronym_the_label_of_its_expansion(rule_nlp):
     doc = link_hand_annotated(rule_nlp, text, [("Armed Forces of the Philippines", "ORG"), ("AFP", "MILITANT_GROUP")])
     assert [(e.label, len(e.mentions)) for e in doc._.entities if e.label != "GPE"] == [("ORG", 2)]
     assert {ent.text: ent.label_ for ent in doc.ents}["AFP"] == "ORG"
+
+
+def test_entity_cleanup_joins_a_name_cut_at_a_hyphen_or_between_two_person_spans(rule_nlp):
+    text = "The Kuki-Chin National Front met Roch Marc Christian Kaboré."
+    doc = rule_nlp.make_doc(text)
+    doc.ents = [doc.char_span(4, 9, label="MILITANT_GROUP"), doc.char_span(9, 28, label="MILITANT_GROUP"),
+                doc.char_span(33, 42, label="PERSON"), doc.char_span(43, 59, label="PERSON")]
+    doc = rule_nlp.get_pipe("extractor_entity_cleanup")(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [("Kuki-Chin National Front", "MILITANT_GROUP"),
+                                                      ("Roch Marc Christian Kaboré", "PERSON")]

@@ -4,7 +4,7 @@ from extractor.annotation.markup import parse_markup
 from extractor.pipeline.relation_classifier import RelationClassifier
 from extractor.training.relation_data import build_examples, gold_entities_doc
 from extractor.training.relation_eval import score_documents
-from extractor.training.relation_train import predict_examples, train_relations
+from extractor.training.relation_train import mask_related_negatives, predict_examples, train_relations
 
 TEMPLATE = """# id: {id}
 # title: t
@@ -38,6 +38,19 @@ def test_relation_classifier_candidates_label_only_stated_pairs():
     labelled = {(c.head.entity, label, c.tail.entity) for c, label in zip(example.candidates, example.labels)
                 if label != "NONE"}
     assert labelled == {("hts", "RIVAL_OF", "hd"), ("hd", "RIVAL_OF", "hts"), ("julani", "LEADER_OF", "hts")}
+
+
+def test_relation_training_masks_none_candidates_of_pairs_related_elsewhere():
+    record = parse_markup(TEMPLATE.format(id="doc-0").replace(
+        "[[Hay'at Tahrir al-Sham|hts]] fought", "[[Hay'at Tahrir al-Sham|hts]] and [[Hurras al-Din|hd]] met. "
+        "[[Hay'at Tahrir al-Sham|hts]] fought"))
+    example = build_examples(spacy.blank("en"), [record], max_sentences=1)[0]
+    before = [(c.head.entity, c.tail.entity, label) for c, label in zip(example.candidates, example.labels)]
+    assert ("hts", "hd", "NONE") in before and ("hts", "hd", "RIVAL_OF") in before
+    assert mask_related_negatives([example], [record]) == 2
+    after = [(c.head.entity, c.tail.entity, label) for c, label in zip(example.candidates, example.labels)]
+    assert ("hts", "hd", "NONE") not in after and ("hts", "hd", "RIVAL_OF") in after
+    assert ("ahrar", "hd", "NONE") in after
 
 
 def test_relation_classifier_overfitting_IO(tmp_path):

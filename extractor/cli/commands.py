@@ -232,11 +232,12 @@ def _write_json(path: Path, payload) -> None:
 def train_ner_cli(
     config: Path = Opt(Path("models/configs/ner_cnn.cfg"), help="spaCy training config."),
     output: Path = Opt(Path("models/training/ner"), help="Training output folder."),
+    augment: int = Opt(0, help="Name-swapped copies of each training document to add (seed 0)."),
 ) -> None:
     """Train the NER with spaCy's trainer on the team corpus (train split; dev for model selection)."""
     from ..training.ner import train_ner
 
-    best = train_ner(config, output)
+    best = train_ner(config, output, augment=augment)
     typer.echo(f"best model: {best}; assemble the pipeline with 'extractor package --ner {best}'")
 
 
@@ -251,6 +252,8 @@ def train_relations_cli(
     head_learning_rate: float = Opt(1e-3, help="Learning rate of the pair head."),
     log_file: Path = Opt(Path("models/training/relations_log.json"), help="Training log (JSON)."),
     re3d: Optional[Path] = Opt(None, help="Also train on re3d converted from this folder (../shared/data/re3d)."),
+    mask_related: bool = Opt(False, "--mask-related/--keep-related",
+                             help="Leave out NONE candidates of pairs the document relates in other sentences."),
 ) -> None:
     """Train the relation classifier on gold entities of the train split; choose epoch/threshold on dev."""
     from ..training.data import records_by_split
@@ -260,7 +263,8 @@ def train_relations_cli(
     component, log = train_relations(splits["train"], splits["dev"], epochs=epochs, seed=seed,
                                      trainable_layers=trainable_layers, max_sentences=max_sentences,
                                      learning_rate=learning_rate,
-                                     head_learning_rate=head_learning_rate, progress=typer.echo)
+                                     head_learning_rate=head_learning_rate, mask_related=mask_related,
+                                     progress=typer.echo)
     component.to_disk(output)
     _write_json(log_file, log)
     typer.echo(f"saved to {output}")
@@ -309,13 +313,14 @@ def evaluate_ner_holdout_cli(
     n_groups: int = Opt(12, help="Militant groups to hold out."),
     seed: int = Opt(0, help="Seed of the draw of held-out groups."),
     max_steps: int = Opt(0, help="Override training.max_steps (0: the config's)."),
+    augment: int = Opt(0, help="Name-swapped copies of each kept training document (as for 'train ner')."),
 ) -> None:
     """Retrain the NER without a seeded draw of whole groups (their training documents and gazetteer entries)
     and report recall on their dev/test mentions beside the shipped pipeline."""
     from ..training.group_holdout import run_in_temporary_folder
 
     overrides = {"training.max_steps": max_steps} if max_steps else None
-    report = run_in_temporary_folder(config, n_groups=n_groups, seed=seed, overrides=overrides)
+    report = run_in_temporary_folder(config, n_groups=n_groups, seed=seed, overrides=overrides, augment=augment)
     _write_json(output, report)
     typer.echo(json.dumps({k: v for k, v in report.items() if k != "held_out_groups"}))
     typer.echo(f"wrote {output}")

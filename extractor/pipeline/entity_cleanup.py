@@ -1,6 +1,8 @@
 """Entity span conventions of the guidelines, applied after NER and the gazetteer ruler:
 no leading "the", no trailing possessive "'s", "Mokhtar Belmokhtar's faction" as one militant group, but
 "Kadyrov's men" as the person alone, and no trailing "fighters"/"leadership" on a group name."""
+from typing import List
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -66,5 +68,22 @@ def clean_entities(doc: Doc) -> Doc:
                 and doc[end + 1].lower_ in GROUP_NOUNS:
             end, label = end + 2, MILITANT_GROUP
         cleaned.append(Span(doc, start, end, label=label, kb_id=ent.kb_id, span_id=ent.id))
-    doc.ents = filter_spans(cleaned)
+    doc.ents = filter_spans(_join_split_names(doc, cleaned))
     return doc
+
+
+def _join_split_names(doc: Doc, spans: List[Span]) -> List[Span]:
+    """Join a span that ends in a hyphen to the span right after it ("Kuki-" + "Chin National Front"), and two
+    touching person names ("Roch Marc" + "Christian Kaboré"): a name never ends in a hyphen and two people are
+    never named without a word between them, so the NER (or a gazetteer match) cut one name in two."""
+    joined: List[Span] = []
+    for span in sorted(spans, key=lambda s: s.start):
+        previous = joined[-1] if joined else None
+        touching = previous is not None and previous.end == span.start
+        if touching and (previous[-1].text.endswith("-") and not previous[-1].whitespace_
+                         or previous.label_ == span.label_ == PERSON):
+            label = previous.label_ if len(previous) >= len(span) else span.label_
+            joined[-1] = Span(doc, previous.start, span.end, label=label)
+        else:
+            joined.append(span)
+    return joined

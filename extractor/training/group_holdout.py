@@ -17,6 +17,7 @@ from ..gazetteer import Actor, read_gazetteer, write_gazetteer
 from ..labels import MILITANT_GROUP
 from ..pipeline.build import build_rule_pipeline
 from ..pipeline.entity_linker import normalize_name
+from .augment import swap_names
 from .data import records_by_split, write_docbin
 
 
@@ -75,11 +76,13 @@ def mention_recall(nlp: Language, records: Sequence[Dict[str, Any]], targets: Se
 
 def run_group_holdout(config: Path, work_dir: Path, *, reference: Optional[Language] = None, n_groups: int = 12,
                       seed: int = 0, max_train_documents: int = 4,
-                      overrides: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+                      overrides: Optional[Dict[str, Any]] = None, augment: int = 0) -> Dict[str, Any]:
     """Train a NER without the held-out groups and compare recall on their mentions with a reference pipeline.
 
     config (Path): spaCy training config (the one the shipped NER was trained with).
     work_dir (Path): Folder for the reduced training data, gazetteer and model.
+    augment (int): Name-swapped copies of the kept training documents (names drawn from those documents only,
+        so no held-out name leaks in), as the shipped NER was trained with.
     reference (Optional[Language]): Pipeline trained on all the data (the shipped one when None).
     RETURNS (Dict[str, Any]): The held-out groups, documents dropped, and recall of both pipelines.
     """
@@ -95,7 +98,8 @@ def run_group_holdout(config: Path, work_dir: Path, *, reference: Optional[Langu
     forms = {normalize_name(f) for actor in held_out for f in actor.surface_forms}
     kept_train = [r for r in splits["train"] if not (_group_keys(r) & forms)]
     blank = spacy.blank("en")
-    write_docbin(blank, kept_train, work_dir / "train.spacy")
+    augmented = swap_names(kept_train, seed=0, copies=augment) if augment else []
+    write_docbin(blank, kept_train + augmented, work_dir / "train.spacy")
     write_docbin(blank, splits["dev"], work_dir / "dev.spacy")
     held_ids = {actor.id for actor in held_out}
     write_gazetteer([a for a in actors if a.id not in held_ids], work_dir / "gazetteer.jsonl")
@@ -108,7 +112,7 @@ def run_group_holdout(config: Path, work_dir: Path, *, reference: Optional[Langu
     evaluated = splits["dev"] + splits["test"]
     targets = held_out_mentions(evaluated, held_out)
     return {
-        "seed": seed, "held_out_groups": [actor.name for actor in held_out],
+        "seed": seed, "augment": augment, "held_out_groups": [actor.name for actor in held_out],
         "train_documents_kept": len(kept_train), "train_documents_dropped": len(splits["train"]) - len(kept_train),
         "evaluated_documents": sum(bool(t) for t in targets),
         "held_out": mention_recall(reduced, evaluated, targets),

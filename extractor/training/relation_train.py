@@ -8,9 +8,9 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 import spacy
 
 from ..extensions import ENTITIES_ATTR
-from ..ml.relation_model import LABELS, mark_window, type_pair_index
+from ..ml.relation_model import LABELS, NONE_LABEL, mark_window, type_pair_index
 from ..pipeline.relation_classifier import RelationClassifier
-from .relation_data import RelationExample, build_examples
+from .relation_data import RelationExample, build_examples, gold_label_table
 from .relation_eval import score_documents
 
 logger = logging.getLogger(__name__)
@@ -26,6 +26,25 @@ def make_component(**overrides: Any) -> RelationClassifier:
     component = RelationClassifier(nlp, "relation_classifier", **config)
     component.initialize()
     return component
+
+
+def mask_related_negatives(examples: Sequence[RelationExample], records: Sequence[Dict[str, Any]]) -> int:
+    """Take out of training the NONE candidates of ordered entity pairs that the document relates elsewhere
+    (symmetric relations in both orders; the reverse of a directed relation stays NONE).
+
+    The gold evidence of a relation names one or a few sentences; other sentences naming the same pair often
+    state it too, so their NONE labels are noise, and document-level triples only need one sentence per pair.
+    RETURNS (int): Number of candidates taken out.
+    """
+    masked = 0
+    for example, record in zip(examples, records):
+        table = gold_label_table(record)
+        keep = [not (label == NONE_LABEL and (c.head.entity, c.tail.entity) in table)
+                for c, label in zip(example.candidates, example.labels)]
+        masked += keep.count(False)
+        example.candidates = [c for c, k in zip(example.candidates, keep) if k]
+        example.labels = [label for label, k in zip(example.labels, keep) if k]
+    return masked
 
 
 def _training_windows(component: RelationClassifier, examples: Sequence[RelationExample]) -> List[Tuple]:
@@ -98,7 +117,7 @@ def fit_temperature(component: RelationClassifier, examples: Sequence[RelationEx
 def train_relations(train_records: Sequence[Dict[str, Any]], dev_records: Sequence[Dict[str, Any]], *,
                     epochs: int = 4, batch_windows: int = 16, learning_rate: float = 1e-4,
                     head_learning_rate: float = 1e-3, none_weight: float = 0.5, seed: int = 0,
-                    trainable_layers: int = 2, max_sentences: int = 2,
+                    trainable_layers: int = 2, max_sentences: int = 2, mask_related: bool = False,
                     progress: Optional[Callable[[str], None]] = None) -> Tuple[RelationClassifier, Dict[str, Any]]:
     """Train a relation classifier on gold entities; pick the epoch, temperature and threshold on dev.
 
@@ -115,6 +134,8 @@ def train_relations(train_records: Sequence[Dict[str, Any]], dev_records: Sequen
     started = time.time()
     train_examples = build_examples(nlp, train_records, max_sentences=max_sentences)
     dev_examples = build_examples(nlp, dev_records, max_sentences=max_sentences)
+    if mask_related:
+        say(f"{mask_related_negatives(train_examples, train_records)} NONE candidates of related pairs masked")
     items = _training_windows(component, train_examples)
     cached = _cache_bottom(component, items)
     say(f"{len(items)} training windows, {sum(len(p) for _, p in items)} pairs; cached in "
@@ -129,7 +150,7 @@ def train_relations(train_records: Sequence[Dict[str, Any]], dev_records: Sequen
     weights = torch.ones(len(LABELS))
     weights[0] = none_weight
     loss_fn = torch.nn.CrossEntropyLoss(weight=weights)
-    log: Dict[str, Any] = {"epochs": [], "seed": seed, "train_windows": len(items)}
+    log: Dict[str, Any] = {"epochs": [], "seed": seed, "train_windows": len(items), "mask_related": mask_related}
     best_f, best_state = -1.0, None
     for epoch in range(epochs):
         network.train()
