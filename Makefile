@@ -39,14 +39,14 @@ stats: install
 	$(BIN)/extractor corpus stats
 
 package: install
-	$(BIN)/extractor package --ner models/training/ner/model-best --relations models/relation_classifier --ruler before
+	$(BIN)/extractor package --ner models/training/ner/model-last --relations models/relation_classifier --ruler before
 	$(BIN)/extractor calibrate --model models/pipeline
 
 train-ner: install
-	$(BIN)/extractor train ner --config models/configs/ner_sm.cfg --output models/training/ner
+	$(BIN)/extractor train ner --config models/configs/ner_sm.cfg --output models/training/ner --augment 1
 
 train-relations: install
-	OMP_NUM_THREADS=1 $(BIN)/extractor train relations --output models/relation_classifier
+	OMP_NUM_THREADS=1 $(BIN)/extractor train relations --output models/relation_classifier --mask-related
 
 evaluate: install
 	$(BIN)/extractor evaluate ner

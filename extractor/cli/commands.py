@@ -252,7 +252,7 @@ def train_relations_cli(
     head_learning_rate: float = Opt(1e-3, help="Learning rate of the pair head."),
     log_file: Path = Opt(Path("models/training/relations_log.json"), help="Training log (JSON)."),
     re3d: Optional[Path] = Opt(None, help="Also train on re3d converted from this folder (../shared/data/re3d)."),
-    mask_related: bool = Opt(False, "--mask-related/--keep-related",
+    mask_related: bool = Opt(True, "--mask-related/--keep-related",
                              help="Leave out NONE candidates of pairs the document relates in other sentences."),
 ) -> None:
     """Train the relation classifier on gold entities of the train split; choose epoch/threshold on dev."""
@@ -314,13 +314,15 @@ def evaluate_ner_holdout_cli(
     seed: int = Opt(0, help="Seed of the draw of held-out groups."),
     max_steps: int = Opt(0, help="Override training.max_steps (0: the config's)."),
     augment: int = Opt(0, help="Name-swapped copies of each kept training document (as for 'train ner')."),
+    checkpoint: str = Opt("model-best", help="NER checkpoint to assemble: model-best or model-last."),
 ) -> None:
     """Retrain the NER without a seeded draw of whole groups (their training documents and gazetteer entries)
     and report recall on their dev/test mentions beside the shipped pipeline."""
     from ..training.group_holdout import run_in_temporary_folder
 
     overrides = {"training.max_steps": max_steps} if max_steps else None
-    report = run_in_temporary_folder(config, n_groups=n_groups, seed=seed, overrides=overrides, augment=augment)
+    report = run_in_temporary_folder(config, n_groups=n_groups, seed=seed, overrides=overrides, augment=augment,
+                                     checkpoint=checkpoint)
     _write_json(output, report)
     typer.echo(json.dumps({k: v for k, v in report.items() if k != "held_out_groups"}))
     typer.echo(f"wrote {output}")

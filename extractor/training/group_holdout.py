@@ -76,13 +76,15 @@ def mention_recall(nlp: Language, records: Sequence[Dict[str, Any]], targets: Se
 
 def run_group_holdout(config: Path, work_dir: Path, *, reference: Optional[Language] = None, n_groups: int = 12,
                       seed: int = 0, max_train_documents: int = 4,
-                      overrides: Optional[Dict[str, Any]] = None, augment: int = 0) -> Dict[str, Any]:
+                      overrides: Optional[Dict[str, Any]] = None, augment: int = 0,
+                      checkpoint: str = "model-best") -> Dict[str, Any]:
     """Train a NER without the held-out groups and compare recall on their mentions with a reference pipeline.
 
     config (Path): spaCy training config (the one the shipped NER was trained with).
     work_dir (Path): Folder for the reduced training data, gazetteer and model.
     augment (int): Name-swapped copies of the kept training documents (names drawn from those documents only,
         so no held-out name leaks in), as the shipped NER was trained with.
+    checkpoint (str): The saved NER assembled: "model-best" (spaCy's dev score) or "model-last".
     reference (Optional[Language]): Pipeline trained on all the data (the shipped one when None).
     RETURNS (Dict[str, Any]): The held-out groups, documents dropped, and recall of both pipelines.
     """
@@ -107,12 +109,12 @@ def run_group_holdout(config: Path, work_dir: Path, *, reference: Optional[Langu
     settings.update(overrides or {})
     train(Path(config), work_dir / "ner", overrides=settings)
     reduced = build_rule_pipeline(gazetteer=work_dir / "gazetteer.jsonl",
-                                  ner=spacy.load(work_dir / "ner" / "model-best"), ruler="before")
+                                  ner=spacy.load(work_dir / "ner" / checkpoint), ruler="before")
     reference = reference if reference is not None else load()
     evaluated = splits["dev"] + splits["test"]
     targets = held_out_mentions(evaluated, held_out)
     return {
-        "seed": seed, "augment": augment, "held_out_groups": [actor.name for actor in held_out],
+        "seed": seed, "augment": augment, "checkpoint": checkpoint, "held_out_groups": [actor.name for actor in held_out],
         "train_documents_kept": len(kept_train), "train_documents_dropped": len(splits["train"]) - len(kept_train),
         "evaluated_documents": sum(bool(t) for t in targets),
         "held_out": mention_recall(reduced, evaluated, targets),
