@@ -63,6 +63,8 @@ def test_entity_linker_keeps_possessive_faction_apart_from_person(rule_nlp):
     labels = {m.text: e.label for e in document.entities for m in e.mentions}
     assert labels["Mokhtar Belmokhtar's faction"] == "MILITANT_GROUP"
     assert labels["Mokhtar Belmokhtar"] == "PERSON"
+    faction = [e for e in document.entities if e.label == "MILITANT_GROUP"][0]
+    assert faction.kb_id is None and faction.name == "Mokhtar Belmokhtar's faction"
 
 
 def test_entity_linker_resolves_the_group_to_nearest_group(rule_nlp):

@@ -48,6 +48,7 @@ def clean_entities(doc: Doc) -> Doc:
     """Trim determiners, possessive markers and trailing attribute nouns from entity spans; merge PERSON + 's
     + group noun; split "X's men" back to X; state institutions the gazetteer does not list become ORG."""
     cleaned = []
+    relabelled = []
     for ent in doc.ents:
         start, end = ent.start, ent.end
         label = ent.label_
@@ -67,8 +68,15 @@ def clean_entities(doc: Doc) -> Doc:
         if label == PERSON and end + 1 < len(doc) and doc[end].lower_ in POSSESSIVES \
                 and doc[end + 1].lower_ in GROUP_NOUNS:
             end, label = end + 2, MILITANT_GROUP
-        cleaned.append(Span(doc, start, end, label=label, kb_id=ent.kb_id, span_id=ent.id))
+        if label == ent.label_:
+            cleaned.append(Span(doc, start, end, label=label, kb_id=ent.kb_id, span_id=ent.id))
+        else:  # a person's gazetteer id does not name their faction, nor a group's id the person
+            cleaned.append(Span(doc, start, end, label=label))
+            relabelled.append((start, end))
     doc.ents = filter_spans(_join_split_names(doc, cleaned))
+    for start, end in relabelled:  # spaCy keeps a token's old ent_id when the new span has none
+        for token in doc[start:end]:
+            token.ent_id = 0
     return doc
 
 
