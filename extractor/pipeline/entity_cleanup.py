@@ -28,7 +28,7 @@ STATE_HEAD_PAIRS = frozenset({("armed", "forces"), ("air", "force"), ("security"
                               ("defence", "forces"), ("defense", "forces"), ("armed", "force")})
 # A possessor ending in one of these is a group ("the Sauerland cell's leader"), otherwise a person.
 GROUP_HEADS = GROUP_NOUNS | {"network", "front", "army", "movement", "organisation", "organization", "party",
-                             "state", "council", "jihad", "front"}
+                             "state", "council", "jihad"}
 
 
 def _is_state_institution(doc: Doc, start: int, end: int) -> bool:
