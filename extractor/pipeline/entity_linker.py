@@ -1,6 +1,7 @@
 """Merge entity mentions into canonical document entities and resolve nominal references."""
 import re
 from bisect import bisect_left
+from collections import Counter
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
@@ -211,8 +212,7 @@ def _harmonize_labels(doc: Doc, mentions: List[Span], entities: List[Entity]) ->
 def _entity_label(spans: List[Span]) -> str:
     """The label most mentions carry; on a tie, that of the longest written-out mention (an acronym's label is
     the NER's guess, its expansion's is better informed)."""
-    labels = [s.label_ for s in spans]
-    counts = {label: labels.count(label) for label in labels}
+    counts = Counter(s.label_ for s in spans)  # one pass: an entity of a long document has thousands of mentions
     top = max(counts.values())
     tied = [s for s in spans if counts[s.label_] == top]
     return max(tied, key=lambda s: (not s.text.isupper(), len(s.text))).label_

@@ -34,9 +34,10 @@ class PlaceNames:
         self.keys = frozenset(key for key in map(normalize_name, names) if key)
 
     def __call__(self, doc: Doc) -> Doc:
-        if not any(self._is_place(ent) for ent in doc.ents):
-            return doc
-        doc.ents = [Span(doc, ent.start, ent.end, label=GPE) if self._is_place(ent) else ent for ent in doc.ents]
+        ents = list(doc.ents)
+        places = [self._is_place(ent) for ent in ents]
+        if any(places):
+            doc.ents = [Span(doc, ent.start, ent.end, label=GPE) if place else ent for ent, place in zip(ents, places)]
         return doc
 
     def _is_place(self, ent: Span) -> bool:
