@@ -16,6 +16,19 @@ def test_place_names_relabel_ner_people_and_groups_but_not_gazetteer_matches():
                                                       ("Hamas", "MILITANT_GROUP"), ("Shekau", "PERSON")]
 
 
+def test_surname_of_a_person_named_in_full_stays_a_person_even_when_it_is_a_place():
+    nlp = spacy.blank("en")
+    places = nlp.add_pipe("extractor_place_names")
+    places.set_places(["Atar", "Wani"])
+    doc = nlp.make_doc("Oussama Atar recruited them. Atar fled, and Wani and Akrouh stayed in Atar. Chakib Akrouh died.")
+    doc.ents = [Span(doc, 0, 2, label="PERSON"), Span(doc, 5, 6, label="PERSON"), Span(doc, 9, 10, label="PERSON"),
+                Span(doc, 11, 12, label="GPE"), Span(doc, 14, 15, label="GPE"), Span(doc, 16, 18, label="PERSON")]
+    doc = places(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [("Oussama Atar", "PERSON"), ("Atar", "PERSON"),
+                                                      ("Wani", "GPE"), ("Akrouh", "PERSON"), ("Atar", "GPE"),
+                                                      ("Chakib Akrouh", "PERSON")]
+
+
 def test_place_names_survive_save_and_reload(tmp_path):
     nlp = spacy.blank("en")
     nlp.add_pipe("extractor_place_names").set_places(["al-Bayda"])
@@ -29,3 +42,13 @@ def test_place_names_survive_save_and_reload(tmp_path):
 def test_shipped_place_list_holds_countries_cities_and_provinces():
     names = set(read_place_names())
     assert {"Mozambique", "Abuja", "Andhra Pradesh"} <= names
+
+
+def test_group_named_after_a_person_in_the_document_keeps_its_label():
+    nlp = spacy.blank("en")
+    places = nlp.add_pipe("extractor_place_names")
+    places.set_places([])
+    doc = nlp.make_doc("Omar Maute founded the Maute group; Maute fighters held Marawi.")
+    doc.ents = [Span(doc, 0, 2, label="PERSON"), Span(doc, 4, 5, label="MILITANT_GROUP"),
+                Span(doc, 7, 8, label="MILITANT_GROUP"), Span(doc, 10, 11, label="GPE")]
+    assert [e.label_ for e in places(doc).ents] == ["PERSON", "MILITANT_GROUP", "MILITANT_GROUP", "GPE"]

@@ -11,6 +11,7 @@ from ..labels import GPE, MILITANT_GROUP, PERSON
 from .entity_linker import normalize_name
 
 PLACES_FILE = "places.txt"
+PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "from", "to", "into", "across", "around", "outside", "inside"})
 
 
 def read_place_names(path: Any = None) -> List[str]:
@@ -23,7 +24,10 @@ def read_place_names(path: Any = None) -> List[str]:
 class PlaceNames:
     """Relabel NER spans labelled PERSON or MILITANT_GROUP whose text is a known place name as GPE.
 
-    Spans the gazetteer ruler matched are left alone: a listed actor wins over a place of the same name.
+    Spans the gazetteer ruler matched are left alone: a listed actor wins over a place of the same name. A
+    surname of a person named in full elsewhere in the document ("Atar" after "Oussama Atar") is that person:
+    it stays PERSON even when it is a place name, and becomes PERSON when the NER called it a place, unless it is
+    a known place after "in", "near" and the like.
     """
 
     def __init__(self, nlp: Language, name: str) -> None:
@@ -35,13 +39,27 @@ class PlaceNames:
 
     def __call__(self, doc: Doc) -> Doc:
         ents = list(doc.ents)
-        places = [self._is_place(ent) for ent in ents]
-        if any(places):
-            doc.ents = [Span(doc, ent.start, ent.end, label=GPE) if place else ent for ent, place in zip(ents, places)]
+        surnames = person_surnames(ents)
+        labels = [self._label(ent, surnames) for ent in ents]
+        if any(label != ent.label_ for label, ent in zip(labels, ents)):
+            doc.ents = [ent if label == ent.label_ else Span(doc, ent.start, ent.end, label=label)
+                        for ent, label in zip(ents, labels)]
         return doc
 
-    def _is_place(self, ent: Span) -> bool:
-        return ent.label_ in (PERSON, MILITANT_GROUP) and not ent.ent_id_ and normalize_name(ent.text) in self.keys
+    def _label(self, ent: Span, surnames: frozenset) -> str:
+        if ent.ent_id_ or ent.label_ not in (PERSON, MILITANT_GROUP, GPE):
+            return ent.label_
+        key = normalize_name(ent.text)
+        if key in surnames and (ent.label_ == PERSON or ent.label_ == GPE and not self._after_place_preposition(ent)):
+            return PERSON
+        if ent.label_ != GPE and key in self.keys:
+            return GPE
+        return ent.label_
+
+    def _after_place_preposition(self, ent: Span) -> bool:
+        """Whether a known place name follows "in", "near", "from" and the like ("stayed in Atar")."""
+        return ent.start > 0 and ent.doc[ent.start - 1].lower_ in PLACE_PREPOSITIONS and \
+            normalize_name(ent.text) in self.keys
 
     def to_disk(self, path: Any, *, exclude: Iterable[str] = ()) -> None:
         Path(path).mkdir(parents=True, exist_ok=True)
@@ -50,6 +68,17 @@ class PlaceNames:
     def from_disk(self, path: Any, *, exclude: Iterable[str] = ()) -> "PlaceNames":
         self.keys = frozenset(srsly.read_json(Path(path) / "places.json"))
         return self
+
+
+def person_surnames(ents: Iterable[Span]) -> frozenset:
+    """RETURNS (frozenset): Name keys of the trailing words of multi-word PERSON spans ("Oussama Atar" -> "atar",
+    "Ag Ghaly" from "Iyad Ag Ghaly")."""
+    keys = set()
+    for ent in ents:
+        if ent.label_ == PERSON and len(ent) > 1:
+            keys.update(normalize_name(ent[i:].text) for i in range(1, len(ent)))
+    keys.discard("")
+    return frozenset(keys)
 
 
 @Language.factory("extractor_place_names", requires=["doc.ents"], assigns=["doc.ents"], default_config={})
