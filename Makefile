@@ -7,7 +7,7 @@ SAMPLE := corpus/africa-boko-haram-fission.txt
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install run test test-slow corpus validate stats package train-ner train-relations evaluate bench clean
+.PHONY: install run test test-slow corpus validate stats package train-ner train-nominals train-relations evaluate bench clean
 
 $(VENV)/.installed: requirements.txt setup.cfg pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -39,11 +39,15 @@ stats: install
 	$(BIN)/extractor corpus stats
 
 package: install
-	$(BIN)/extractor package --ner models/training/ner/model-last --relations models/relation_classifier --ruler before
+	$(BIN)/extractor package --ner models/training/ner/model-last --relations models/relation_classifier --ruler before \
+		--nominals models/nominal_resolver.json
 	$(BIN)/extractor calibrate --model models/pipeline
 
 train-ner: install
 	$(BIN)/extractor train ner --config models/configs/ner_sm.cfg --output models/training/ner --augment 1
+
+train-nominals: install
+	$(BIN)/extractor train nominals --output models/nominal_resolver.json
 
 train-relations: install
 	OMP_NUM_THREADS=1 $(BIN)/extractor train relations --output models/relation_classifier --mask-related

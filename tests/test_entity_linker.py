@@ -139,3 +139,10 @@ def test_entity_cleanup_joins_a_name_cut_at_a_hyphen_or_between_two_person_spans
     doc = rule_nlp.get_pipe("extractor_entity_cleanup")(doc)
     assert [(e.text, e.label_) for e in doc.ents] == [("Kuki-Chin National Front", "MILITANT_GROUP"),
                                                       ("Roch Marc Christian Kaboré", "PERSON")]
+
+
+def test_entity_cleanup_drops_a_lone_nationality_but_keeps_names_that_contain_one(rule_nlp):
+    text = "Six Pakistanis and a Dutch recruit joined the Pakistani Taliban in Syria."
+    assert clean_hand_annotated(rule_nlp, text, [("Pakistanis", "PERSON"), ("Dutch", "GPE"),
+                                                 ("Pakistani Taliban", "MILITANT_GROUP"), ("Syria", "GPE")]) == [
+        ("Pakistani Taliban", "MILITANT_GROUP"), ("Syria", "GPE")]

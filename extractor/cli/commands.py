@@ -148,6 +148,7 @@ def package_cli(
     ner: Optional[Path] = Opt(None, "--ner", help="Trained NER pipeline to source the 'ner' component from."),
     ruler: str = Opt("after", help="Gazetteer ruler before or after the NER, or none."),
     relations: Optional[Path] = Opt(None, "--relations", help="Trained relation classifier folder."),
+    nominals: Optional[Path] = Opt(None, "--nominals", help="Trained reference-resolver weights (JSON)."),
 ) -> None:
     """Assemble the pipeline (gazetteer ruler, NER, linker, relations) and save it."""
     import spacy
@@ -156,7 +157,8 @@ def package_cli(
 
     from ..api import write_manifest
 
-    nlp = build_rule_pipeline(ner=spacy.load(ner) if ner else None, ruler=ruler, relations=relations)
+    nlp = build_rule_pipeline(ner=spacy.load(ner) if ner else None, ruler=ruler, relations=relations,
+                              nominals=nominals)
     if output.exists():
         import shutil
 
@@ -241,6 +243,32 @@ def train_ner_cli(
     typer.echo(f"best model: {best}; assemble the pipeline with 'extractor package --ner {best}'")
 
 
+@train_app.command("nominals")
+def train_nominals_cli(
+    output: Path = Opt(Path("models/nominal_resolver.json"), help="Where to write the resolver weights."),
+    seed: int = Opt(0, help="Random seed of the logistic fit."),
+    regularization: float = Opt(1.0, help="Inverse L2 strength (scikit-learn's C)."),
+    min_probability: float = Opt(0.3, help="Leave a reference unresolved below this antecedent probability."),
+    kinds: str = Opt("plural,person,its,state,group", help="Reference kinds to resolve (comma-separated; "
+                     "also: it, they)."),
+    report_file: Path = Opt(Path("models/results/nominals.json"), "--report", help="Accuracy report (JSON)."),
+) -> None:
+    """Train the antecedent ranker for "the group", "its", "he", "the army" on the train split's marked
+    references and report its accuracy on dev."""
+    from ..training.nominals import train_nominals
+
+    report = train_nominals(output, seed=seed, regularization=regularization, min_probability=min_probability,
+                            kinds=tuple(k.strip() for k in kinds.split(",") if k.strip()))
+    rows = [(f"ranker, {split}", counts) for split, counts in report["accuracy"].items()]
+    rows += [(f"nearest-entity rule, {split}", counts) for split, counts in report["rule_accuracy"].items()]
+    rows += [(f"linker rule without weights, {split}", counts)
+             for split, counts in report["previous_rule_accuracy"].items()]
+    for name, counts in rows:
+        typer.echo(f"{name}: " + ", ".join(f"{k} {counts.get(k, 0)}" for k in ("right", "wrong", "unresolved")))
+    _write_json(report_file, report)
+    typer.echo(f"wrote {output} and {report_file}")
+
+
 @train_app.command("relations")
 def train_relations_cli(
     output: Path = Opt(Path("models/relation_classifier"), help="Where to save the trained component."),
@@ -254,8 +282,13 @@ def train_relations_cli(
     re3d: Optional[Path] = Opt(None, help="Also train on re3d converted from this folder (../shared/data/re3d)."),
     mask_related: bool = Opt(True, "--mask-related/--keep-related",
                              help="Leave out NONE candidates of pairs the document relates in other sentences."),
+    nominals: Optional[Path] = Opt(None, "--nominals", help="Reference-resolver weights (JSON) that find the "
+                                   "references the annotators did not mark, as the pipeline will."),
 ) -> None:
     """Train the relation classifier on gold entities of the train split; choose epoch/threshold on dev."""
+    import srsly
+
+    from ..pipeline.nominals import NominalResolver
     from ..training.data import records_by_split
     from ..training.relation_train import train_relations
 
@@ -264,7 +297,8 @@ def train_relations_cli(
                                      trainable_layers=trainable_layers, max_sentences=max_sentences,
                                      learning_rate=learning_rate,
                                      head_learning_rate=head_learning_rate, mask_related=mask_related,
-                                     progress=typer.echo)
+                                     resolver=NominalResolver.from_dict(srsly.read_json(nominals)) if nominals
+                                     else None, progress=typer.echo)
     component.to_disk(output)
     _write_json(log_file, log)
     typer.echo(f"saved to {output}")

@@ -3,15 +3,18 @@ from pathlib import Path
 from typing import Optional, Union
 
 import spacy
+import srsly
 from spacy.language import Language
 
 from ..gazetteer import read_gazetteer, ruler_patterns
 from . import cue_relations, entity_cleanup, entity_linker, sentences  # noqa: F401  (registers factories)
+from .nominals import NominalResolver
 from .place_names import read_place_names
 
 
 def build_rule_pipeline(*, gazetteer: Optional[Union[str, Path]] = None, ner: Optional[Language] = None,
-                        ruler: str = "after", relations: Optional[Union[str, Path]] = None) -> Language:
+                        ruler: str = "after", relations: Optional[Union[str, Path]] = None,
+                        nominals: Optional[Union[str, Path]] = None) -> Language:
     """The pipeline without trained relation weights: sentences, gazetteer ruler, optional trained NER,
     possessive groups, place-name corrections of the NER, entity linking and the cue-word relation baseline.
 
@@ -20,6 +23,8 @@ def build_rule_pipeline(*, gazetteer: Optional[Union[str, Path]] = None, ner: Op
     ruler (str): Where the gazetteer ruler goes relative to the NER: "before" (its matches are fixed and the NER
         fills the rest), "after" (it only adds entities where the NER found none) or "none".
     relations (Optional[Union[str, Path]]): A trained relation classifier folder; the cue baseline when None.
+    nominals (Optional[Union[str, Path]]): Trained reference-resolver weights (JSON, `extractor train nominals`);
+        the nearest-entity rule when None.
     RETURNS (Language): The assembled pipeline.
     """
     if ruler not in ("before", "after", "none"):
@@ -40,6 +45,8 @@ def build_rule_pipeline(*, gazetteer: Optional[Union[str, Path]] = None, ner: Op
         nlp.add_pipe("extractor_place_names").set_places(read_place_names())
     linker = nlp.add_pipe("extractor_entity_linker")
     linker.set_kb(actors)
+    if nominals is not None:
+        linker.resolver = NominalResolver.from_dict(srsly.read_json(nominals))
     if relations is None:
         nlp.add_pipe("extractor_cue_relations")
     else:

@@ -1,7 +1,8 @@
 """Entity span conventions of the guidelines, applied after NER and the gazetteer ruler:
 no leading "the", no trailing possessive "'s", "Mokhtar Belmokhtar's faction" as one militant group, but
 "Kadyrov's men" as the person alone, and no trailing "fighters"/"leadership" on a group name."""
-from typing import List
+from importlib import resources
+from typing import FrozenSet, List
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -31,6 +32,16 @@ GROUP_HEADS = GROUP_NOUNS | {"network", "front", "army", "movement", "organisati
                              "state", "council", "jihad"}
 
 
+def _read_demonyms() -> FrozenSet[str]:
+    lines = resources.files("extractor.resources").joinpath("demonyms.txt").read_text(encoding="utf-8").splitlines()
+    words = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    return frozenset(words + [word + "s" for word in words if not word.endswith(("s", "sh", "ch", "ese"))])
+
+
+# "Pakistani", "Dutch", "Uzbeks": peoples, not places, and never annotated on their own.
+DEMONYMS = _read_demonyms()
+
+
 def _is_state_institution(doc: Doc, start: int, end: int) -> bool:
     last = doc[end - 1].lower_
     if last in STATE_HEADS:
@@ -46,7 +57,8 @@ def _possessive_at(doc: Doc, start: int, end: int) -> int:
 @Language.component("extractor_entity_cleanup", requires=["doc.ents"], assigns=["doc.ents"])
 def clean_entities(doc: Doc) -> Doc:
     """Trim determiners, possessive markers and trailing attribute nouns from entity spans; merge PERSON + 's
-    + group noun; split "X's men" back to X; state institutions the gazetteer does not list become ORG."""
+    + group noun; split "X's men" back to X; state institutions the gazetteer does not list become ORG; drop a
+    lone nationality or ethnic adjective ("Pakistanis")."""
     cleaned = []
     relabelled = []
     for ent in doc.ents:
@@ -65,6 +77,8 @@ def clean_entities(doc: Doc) -> Doc:
             end -= 1
         if label == MILITANT_GROUP and not ent.ent_id_ and _is_state_institution(doc, start, end):
             label = ORG
+        if end - start == 1 and not ent.ent_id_ and doc[start].text in DEMONYMS:
+            continue
         if label == PERSON and end + 1 < len(doc) and doc[end].lower_ in POSSESSIVES \
                 and doc[end + 1].lower_ in GROUP_NOUNS:
             end, label = end + 2, MILITANT_GROUP

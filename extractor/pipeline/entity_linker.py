@@ -12,12 +12,14 @@ from spacy.tokens import Doc, Span
 from ..document import Entity, Mention
 from ..extensions import ENTITIES_ATTR, NOMINALS_ATTR, install_extensions
 from ..labels import ENTITY_LABELS, MILITANT_GROUP, ORG, PERSON
+from .nominals import NominalResolver
 
 _NOMINAL = re.compile(
     r"\b(?P<plural>[Tt]he two (?:groups|organi[sz]ations|movements|factions|militias)|[Bb]oth (?:groups|organi[sz]ations|movements|factions))\b"
     r"|\b(?P<single>[Tt]he (?:group|organi[sz]ation|movement|militia|faction|network|outfit|jihadist group|militant group|latter)|[Ii]ts)\b"
     r"|\b(?P<person>[Hh]e|[Hh]is|[Hh]im)\b")
 _NOMINAL_WINDOW = 1200
+RESOLVER_FILE = "nominal_resolver.json"
 _NORMALIZE = re.compile(r"[\W_]+", re.UNICODE)
 _GROUP_LIKE = (MILITANT_GROUP, ORG)
 
@@ -57,7 +59,8 @@ def initials(text: str) -> str:
 
 
 class EntityLinker:
-    """Group doc.ents into canonical entities on doc._.entities, and nominal references on doc._.nominals.
+    """Group doc.ents into canonical entities on doc._.entities, and nominal references on doc._.nominals
+    (by the trained ranker of .nominals when the linker has one, else by the nearest earlier entity).
 
     Mentions merge when they share a gazetteer id, when one is an acronym defined in parentheses after the
     other or built from its initials, when they are the same name up to case and punctuation, or when a short
@@ -69,6 +72,7 @@ class EntityLinker:
         self.name = name
         self.kb_names: Dict[str, str] = dict(kb_names or {})
         self.kb_aliases: Dict[str, str] = dict(kb_aliases or {})
+        self.resolver: Optional[NominalResolver] = None
         install_extensions()
 
     def set_kb(self, actors: Iterable[Any]) -> None:
@@ -95,7 +99,10 @@ class EntityLinker:
         entities = self._build_entities(mentions, clusters)
         mentions = _harmonize_labels(doc, mentions, entities)
         doc._.set(ENTITIES_ATTR, entities)
-        doc._.set(NOMINALS_ATTR, resolve_nominals(doc, mentions, entities))
+        if self.resolver is not None:
+            doc._.set(NOMINALS_ATTR, self.resolver.resolve(doc, entities))
+        else:
+            doc._.set(NOMINALS_ATTR, resolve_nominals(doc, mentions, entities))
         return doc
 
     def pipe(self, docs: Iterable[Doc], *, batch_size: int = 128) -> Iterable[Doc]:
@@ -178,6 +185,8 @@ class EntityLinker:
         Path(path).mkdir(parents=True, exist_ok=True)
         srsly.write_json(Path(path) / "kb_names.json", self.kb_names)
         srsly.write_json(Path(path) / "kb_aliases.json", self.kb_aliases)
+        if self.resolver is not None:
+            srsly.write_json(Path(path) / RESOLVER_FILE, self.resolver.to_dict())
 
     def from_disk(self, path: Any, *, exclude: Iterable[str] = ()) -> "EntityLinker":
         names = Path(path) / "kb_names.json"
@@ -186,6 +195,8 @@ class EntityLinker:
         aliases = Path(path) / "kb_aliases.json"
         if aliases.exists():
             self.kb_aliases = srsly.read_json(aliases)
+        resolver = Path(path) / RESOLVER_FILE
+        self.resolver = NominalResolver.from_dict(srsly.read_json(resolver)) if resolver.exists() else None
         return self
 
 

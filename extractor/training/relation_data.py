@@ -11,6 +11,7 @@ from ..labels import SYMMETRIC
 from ..ml.candidates import Candidate, Window, make_candidates, make_windows
 from ..ml.relation_model import NONE_LABEL
 from ..pipeline.entity_linker import resolve_nominals
+from ..pipeline.nominals import NominalResolver
 from ..pipeline.sentences import set_sentence_starts
 from .data import gold_doc
 
@@ -24,8 +25,9 @@ class RelationExample:
     labels: List[str]
 
 
-def gold_entities_doc(nlp: Language, record: Dict[str, Any]) -> Doc:
-    """A Doc carrying the record's gold entities as doc._.entities (ids = gold ids) and resolved nominals."""
+def gold_entities_doc(nlp: Language, record: Dict[str, Any], resolver: Optional[NominalResolver] = None) -> Doc:
+    """A Doc carrying the record's gold entities as doc._.entities (ids = gold ids) and nominals: the annotated
+    ones, plus those the resolver (or, without one, the nearest-entity rule) finds elsewhere."""
     install_extensions()
     doc = set_sentence_starts(gold_doc(nlp, record))
     # gold_doc contracts mentions that do not align to tokens (and skips those it cannot), so the entities
@@ -36,9 +38,13 @@ def gold_entities_doc(nlp: Language, record: Dict[str, Any]) -> Doc:
     entities = [Entity(e["id"], e["name"], e["label"], None, mentions_of.get(e["id"], []))
                 for e in record["entities"]]
     doc._.set(ENTITIES_ATTR, entities)
-    resolved = resolve_nominals(doc, list(doc.ents), entities)
+    if resolver is not None:
+        resolved = resolver.resolve(doc, entities)
+    else:
+        resolved = resolve_nominals(doc, list(doc.ents), entities)
     gold = {(n["start"], n["end"]): n for n in record.get("nominals", [])}
-    merged = [n for n in resolved if (n["start"], n["end"]) not in gold] + list(gold.values())
+    merged = [n for n in resolved if not any(g_start < n["end"] and n["start"] < g_end for g_start, g_end in gold)]
+    merged += list(gold.values())
     doc._.set(NOMINALS_ATTR, sorted(merged, key=lambda n: n["start"]))
     return doc
 
@@ -75,11 +81,12 @@ def label_candidate(window: Window, candidate: Candidate, table: Dict) -> str:
 
 
 def build_examples(nlp: Language, records: Sequence[Dict[str, Any]], *, max_sentences: int,
-                   docs: Optional[Sequence[Doc]] = None) -> List[RelationExample]:
+                   docs: Optional[Sequence[Doc]] = None,
+                   resolver: Optional[NominalResolver] = None) -> List[RelationExample]:
     """Relation examples over gold entities (or over given Docs that already carry predicted entities)."""
     examples = []
     for index, record in enumerate(records):
-        doc = docs[index] if docs is not None else gold_entities_doc(nlp, record)
+        doc = docs[index] if docs is not None else gold_entities_doc(nlp, record, resolver)
         windows = make_windows(doc, max_sentences=max_sentences)
         candidates = make_candidates(windows)
         table = gold_label_table(record)

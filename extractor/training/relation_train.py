@@ -9,6 +9,7 @@ import spacy
 
 from ..extensions import ENTITIES_ATTR
 from ..ml.relation_model import LABELS, NONE_LABEL, mark_window, type_pair_index
+from ..pipeline.nominals import NominalResolver
 from ..pipeline.relation_classifier import RelationClassifier
 from .relation_data import RelationExample, build_examples, gold_label_table
 from .relation_eval import score_documents
@@ -118,7 +119,7 @@ def train_relations(train_records: Sequence[Dict[str, Any]], dev_records: Sequen
                     epochs: int = 4, batch_windows: int = 16, learning_rate: float = 1e-4,
                     head_learning_rate: float = 1e-3, none_weight: float = 0.5, seed: int = 0,
                     trainable_layers: int = 2, max_sentences: int = 2, mask_related: bool = False,
-                    progress: Optional[Callable[[str], None]] = None) -> Tuple[RelationClassifier, Dict[str, Any]]:
+                    resolver: Optional[NominalResolver] = None, progress: Optional[Callable[[str], None]] = None) -> Tuple[RelationClassifier, Dict[str, Any]]:
     """Train a relation classifier on gold entities; pick the epoch, temperature and threshold on dev.
 
     RETURNS (Tuple[RelationClassifier, Dict[str, Any]]): The trained component and a training log.
@@ -132,8 +133,8 @@ def train_relations(train_records: Sequence[Dict[str, Any]], dev_records: Sequen
     component = make_component(trainable_layers=trainable_layers, max_sentences=max_sentences)
     network = component.network
     started = time.time()
-    train_examples = build_examples(nlp, train_records, max_sentences=max_sentences)
-    dev_examples = build_examples(nlp, dev_records, max_sentences=max_sentences)
+    train_examples = build_examples(nlp, train_records, max_sentences=max_sentences, resolver=resolver)
+    dev_examples = build_examples(nlp, dev_records, max_sentences=max_sentences, resolver=resolver)
     if mask_related:
         say(f"{mask_related_negatives(train_examples, train_records)} NONE candidates of related pairs masked")
     items = _training_windows(component, train_examples)

@@ -1,0 +1,52 @@
+import pytest
+import spacy
+
+from extractor.annotation.markup import parse_markup
+from extractor.extensions import NOMINALS_ATTR
+from extractor.pipeline.nominals import NominalResolver, find_references, fit_resolver, training_rows
+from extractor.training.nominals import gold_docs, resolution_accuracy
+
+HEADER = "# id: {id}\n# title: T\n# region: Nigeria/Lake Chad\n# genre: news report\n# author: team\n# licence: CC BY 4.0\n\n"
+ENTITIES = """
+## entities
+army | ORG | Nigerian Army
+bh | MILITANT_GROUP | Boko Haram
+iswap | MILITANT_GROUP | ISWAP
+"""
+# The army is named first, a group last: the nearest fitting entity is the wrong antecedent of "The army".
+BODY = ("The [[Nigerian Army|army]] shelled [[Boko Haram|bh]] camps that sit close to [[ISWAP|iswap]] positions. "
+        "[[The army|army|NOM]] said {n} fighters died. [[ISWAP|iswap]] later raided [[Boko Haram|bh]] again, "
+        "and [[the group|iswap|NOM]] took {n} rifles.\n")
+
+
+def _record(number: int):
+    return parse_markup(HEADER.format(id=f"t-{number}") + BODY.format(n=number + 2) + ENTITIES)
+
+
+def test_references_found_by_kind():
+    kinds = [(r.text, r.kind) for r in find_references(
+        "The army said its men met him. The two groups and the Islamic movement answered; it rained.")]
+    assert kinds == [("The army", "state"), ("its", "its"), ("him", "person"), ("The two groups", "plural"),
+                     ("the Islamic movement", "group"), ("it", "it")]
+
+
+def test_trained_resolver_overfits_a_state_description_that_the_nearest_entity_rule_gets_wrong():
+    train = gold_docs([_record(i) for i in range(6)])
+    resolver = fit_resolver(*training_rows(train), regularization=10.0)
+    held_out = gold_docs([_record(10)])
+    assert resolution_accuracy(NominalResolver(), held_out) == {"wrong": 2}
+    assert resolution_accuracy(resolver, held_out) == {"right": 2}
+
+
+def test_linker_keeps_its_resolver_through_save_and_reload(tmp_path):
+    from extractor.pipeline.build import build_rule_pipeline
+
+    train = gold_docs([_record(i) for i in range(6)])
+    resolver = fit_resolver(*training_rows(train), regularization=10.0)
+    nlp = build_rule_pipeline()
+    nlp.get_pipe("extractor_entity_linker").resolver = resolver
+    nlp.to_disk(tmp_path / "p")
+    reloaded = spacy.load(tmp_path / "p")
+    assert reloaded.get_pipe("extractor_entity_linker").resolver.weights == pytest.approx(resolver.weights)
+    text = _record(20)["text"]
+    assert nlp(text)._.get(NOMINALS_ATTR) == reloaded(text)._.get(NOMINALS_ATTR)
