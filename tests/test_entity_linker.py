@@ -52,6 +52,15 @@ def test_entity_linker_merges_short_forms_of_people(rule_nlp):
     assert mentions == [["Ag Ghaly", "Iyad Ag Ghaly"], ["Hamadou Kouffa", "Kouffa"]]
 
 
+def test_entity_linker_merges_given_name_short_forms_only_when_one_person_has_them(rule_nlp):
+    text = ("Baitullah Mehsud led the TTP. Abu Omar and Abu Hamza met. Baitullah died in 2009; "
+            "Abu met no one.")
+    doc = link_hand_annotated(rule_nlp, text, [("Baitullah Mehsud", "PERSON"), ("Baitullah", "PERSON"),
+                                               ("Abu Omar", "PERSON"), ("Abu Hamza", "PERSON"), ("Abu", "PERSON")])
+    mentions = sorted(sorted(m.text for m in e.mentions) for e in doc._.entities if e.label == "PERSON")
+    assert mentions == [["Abu"], ["Abu Hamza"], ["Abu Omar"], ["Baitullah", "Baitullah Mehsud"]]
+
+
 def test_entity_linker_merges_gazetteer_short_forms(rule_nlp):
     names = entities_by_name(extract("Shekau and Abubakar Shekau are one man.", nlp=rule_nlp))
     assert len(names["Abubakar Shekau"].mentions) == 2
@@ -146,3 +155,10 @@ def test_entity_cleanup_drops_a_lone_nationality_but_keeps_names_that_contain_on
     assert clean_hand_annotated(rule_nlp, text, [("Pakistanis", "PERSON"), ("Dutch", "GPE"),
                                                  ("Pakistani Taliban", "MILITANT_GROUP"), ("Syria", "GPE")]) == [
         ("Pakistani Taliban", "MILITANT_GROUP"), ("Syria", "GPE")]
+
+
+def test_entity_cleanup_drops_a_rank_or_office_before_a_name_but_keeps_honorifics(rule_nlp):
+    text = "MP Jo Cox and General Mazloum Abdi met Mullah Omar."
+    assert clean_hand_annotated(rule_nlp, text, [("MP Jo Cox", "PERSON"), ("General Mazloum Abdi", "PERSON"),
+                                                 ("Mullah Omar", "PERSON")]) == [
+        ("Jo Cox", "PERSON"), ("Mazloum Abdi", "PERSON"), ("Mullah Omar", "PERSON")]

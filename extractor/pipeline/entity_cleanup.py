@@ -20,6 +20,11 @@ ATTRIBUTE_NOUNS = frozenset({
     "positions", "operatives", "gunmen", "spokesman", "spokesperson", "supporters", "loyalists", "men", "family",
     "brothers", "authorities", "office", "militants", "ranks", "figures", "figure", "remnants", "attack",
     "attacks", "offensive", "campaign", "followers", "recruits", "militiamen", "territory", "stronghold"})
+# Ranks and offices written before a name but not part of it (the guidelines: "emir Abubakar Shekau" ->
+# "Abubakar Shekau"); religious honorifics such as Mullah, Hafiz or Sheikh are kept, as the annotators keep them.
+TITLES = frozenset({"President", "Minister", "MP", "General", "Gen.", "Colonel", "Col.", "Major", "Maj.", "Captain",
+                    "Capt.", "Lieutenant", "Lt.", "Brigadier", "Senator", "Sen.", "Judge", "Governor",
+                    "Emir", "Ambassador", "Prosecutor"})
 # Heads of state institutions: a span ending in one of these that the gazetteer does not know as a militant
 # group ("Bangladesh Army", "Philippine National Police") is an ORG, whatever the NER guessed.
 STATE_HEADS = frozenset({"army", "police", "directorate", "ministry", "government", "agency", "gendarmerie",
@@ -65,6 +70,8 @@ def clean_entities(doc: Doc) -> Doc:
         start, end = ent.start, ent.end
         label = ent.label_
         if end - start > 1 and doc[start].lower_ == "the":
+            start += 1
+        while label == PERSON and end - start > 1 and doc[start].text in TITLES:
             start += 1
         if label == MILITANT_GROUP and not ent.ent_id_:
             possessive = _possessive_at(doc, start, end)

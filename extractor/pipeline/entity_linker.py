@@ -151,16 +151,22 @@ class EntityLinker:
 
     @staticmethod
     def _link_person_short_forms(mentions: List[Span], union: _UnionFind) -> None:
-        """Join a person name to the nearest longer person name in the document that ends with it."""
+        """Join a person name to the nearest longer person name in the document that ends with it ("Shekau"),
+        or to the only longer name that starts with it ("Baitullah" for "Baitullah Mehsud", as South Asian and
+        Arabic names are often shortened to the given names)."""
         longer_with_suffix: Dict[Tuple[str, ...], List[int]] = {}
+        longer_with_prefix: Dict[Tuple[str, ...], List[int]] = {}
         person_tokens = {i: tuple(t.lower_ for t in ent) for i, ent in enumerate(mentions) if ent.label_ == PERSON}
         for index, tokens in person_tokens.items():
             for size in range(1, len(tokens)):
                 longer_with_suffix.setdefault(tokens[-size:], []).append(index)
+                longer_with_prefix.setdefault(tokens[:size], []).append(index)
         for index, tokens in person_tokens.items():
             holders = longer_with_suffix.get(tokens)
             if not holders:
-                continue
+                holders = longer_with_prefix.get(tokens, [])
+                if len({person_tokens[other] for other in holders}) != 1:
+                    continue
             position = bisect_left(holders, index)
             nearby = holders[max(position - 1, 0):position + 1]
             union.union(index, min(nearby, key=lambda other: (abs(other - index), other)))
