@@ -37,6 +37,14 @@ def test_entity_linker_merges_acronym_built_from_initials(rule_nlp):
     assert len(doc._.entities) == 1
 
 
+def test_entity_linker_merges_a_country_abbreviation_but_not_across_label_families(rule_nlp):
+    text = "The Union of Salvation fought on. The United States struck it. The US said so."
+    doc = link_hand_annotated(rule_nlp, text, [("Union of Salvation", "MILITANT_GROUP"), ("United States", "GPE"),
+                                               ("US", "GPE")])
+    assert sorted((e.label, sorted(m.text for m in e.mentions)) for e in doc._.entities) == [
+        ("GPE", ["US", "United States"]), ("MILITANT_GROUP", ["Union of Salvation"])]
+
+
 def test_entity_linker_merges_gazetteer_aliases_and_uses_canonical_name(rule_nlp):
     document = extract("Boko Haram, formally Jama'atu Ahlis Sunna Lidda'awati wal-Jihad, or JAS.", nlp=rule_nlp)
     assert len(document.entities) == 1

@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Span
 
 from ..document import Entity, Mention
 from ..extensions import ENTITIES_ATTR, NOMINALS_ATTR, install_extensions
-from ..labels import ENTITY_LABELS, MILITANT_GROUP, ORG, PERSON
+from ..labels import ENTITY_LABELS, GPE, MILITANT_GROUP, ORG, PERSON
 from .nominals import NominalResolver
 
 _NOMINAL = re.compile(
@@ -22,6 +22,7 @@ _NOMINAL_WINDOW = 1200
 RESOLVER_FILE = "nominal_resolver.json"
 _NORMALIZE = re.compile(r"[\W_]+", re.UNICODE)
 _GROUP_LIKE = (MILITANT_GROUP, ORG)
+_ABBREVIATED = (MILITANT_GROUP, ORG, GPE)  # "US" for "United States", "DRC", "UAE"
 
 
 def _family(label: str) -> str:
@@ -129,14 +130,15 @@ class EntityLinker:
                 after = doc[nxt.end:nxt.end + 1].text if nxt.end < len(doc) else ""
                 if between == "(" and after == ")" and nxt.label_ != PERSON:
                     union.union(index, index + 1)
-        first_with_initials: Dict[str, int] = {}
+        first_with_initials: Dict[Tuple[str, str], int] = {}
         for index, ent in enumerate(mentions):
-            if ent.label_ in _GROUP_LIKE and len(ent) > 1:
-                first_with_initials.setdefault(initials(ent.text), index)
+            if ent.label_ in _ABBREVIATED and len(ent) > 1:
+                first_with_initials.setdefault((_family(ent.label_), initials(ent.text)), index)
         for index, ent in enumerate(mentions):
-            if ent.label_ in _GROUP_LIKE and ent.text.isupper() and len(ent.text) >= 2:
-                if ent.text in first_with_initials:
-                    union.union(index, first_with_initials[ent.text])
+            if ent.label_ in _ABBREVIATED and ent.text.isupper() and len(ent.text) >= 2:
+                expansion = first_with_initials.get((_family(ent.label_), ent.text))
+                if expansion is not None:
+                    union.union(index, expansion)
         group_tokens = {i: tuple(t.lower_ for t in ent if t.lower_ != "the") for i, ent in enumerate(mentions)
                         if ent.label_ in _GROUP_LIKE}
         first_longer_with_suffix: Dict[Tuple[str, ...], int] = {}
