@@ -1,6 +1,10 @@
 """The actor gazetteer: a readable JSONL data file of groups and people, and importers for it.
 
-Each line is {"id", "label", "name", "aliases", ...}; see extractor/resources/gazetteer.jsonl.
+Each line is {"id", "label", "name", "aliases", ...}; see extractor/resources/gazetteer.jsonl. Aliases are names
+of the same organisation or person; a group's earlier incarnation under another name (Jabhat al-Nusra before
+Hay'at Tahrir al-Sham, the GSPC before AQIM) is an entry of its own with "successor" set, as analysts and our
+annotations keep them apart. Other optional fields: "parent" (a group's parent organisation), "groups" (a
+person's groups), "region".
 """
 import json
 import re
