@@ -39,7 +39,7 @@ stats: install
 	$(BIN)/extractor corpus stats
 
 package: install
-	$(BIN)/extractor package --ner models/training/ner/model-last --relations models/relation_classifier --ruler before \
+	$(BIN)/extractor package --ner models/training/ner/model-best --relations models/relation_classifier --ruler before \
 		--nominals models/nominal_resolver.json
 	$(BIN)/extractor calibrate --model models/pipeline
 

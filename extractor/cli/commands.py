@@ -248,7 +248,7 @@ def train_nominals_cli(
     output: Path = Opt(Path("models/nominal_resolver.json"), help="Where to write the resolver weights."),
     seed: int = Opt(0, help="Random seed of the logistic fit."),
     regularization: float = Opt(1.0, help="Inverse L2 strength (scikit-learn's C)."),
-    min_probability: float = Opt(0.3, help="Leave a reference unresolved below this antecedent probability."),
+    min_probability: float = Opt(0.6, help="Leave a reference unresolved below this antecedent probability."),
     kinds: str = Opt("plural,person,its,state,group", help="Reference kinds to resolve (comma-separated; "
                      "also: it, they)."),
     report_file: Path = Opt(Path("models/results/nominals.json"), "--report", help="Accuracy report (JSON)."),

@@ -49,7 +49,7 @@ def gold_docs(records: Sequence[Dict[str, Any]]) -> List[Tuple[Doc, Dict[str, An
     return [(gold_entities_doc(nlp, record), record) for record in records]
 
 
-def train_nominals(output: Path, *, seed: int = 0, regularization: float = 1.0, min_probability: float = 0.3,
+def train_nominals(output: Path, *, seed: int = 0, regularization: float = 1.0, min_probability: float = 0.6,
                    kinds: Sequence[str] = KINDS) -> Dict[str, Any]:
     """Fit the ranker on the train split, write its weights to output, and report accuracy on train and dev
     next to the nearest-entity rule.
