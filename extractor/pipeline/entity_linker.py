@@ -158,17 +158,19 @@ class EntityLinker:
         Arabic names are often shortened to the given names)."""
         longer_with_suffix: Dict[Tuple[str, ...], List[int]] = {}
         longer_with_prefix: Dict[Tuple[str, ...], List[int]] = {}
+        names_with_prefix: Dict[Tuple[str, ...], set] = {}
         person_tokens = {i: tuple(t.lower_ for t in ent) for i, ent in enumerate(mentions) if ent.label_ == PERSON}
         for index, tokens in person_tokens.items():
             for size in range(1, len(tokens)):
                 longer_with_suffix.setdefault(tokens[-size:], []).append(index)
                 longer_with_prefix.setdefault(tokens[:size], []).append(index)
+                names_with_prefix.setdefault(tokens[:size], set()).add(tokens)
         for index, tokens in person_tokens.items():
             holders = longer_with_suffix.get(tokens)
             if not holders:
-                holders = longer_with_prefix.get(tokens, [])
-                if len({person_tokens[other] for other in holders}) != 1:
+                if len(names_with_prefix.get(tokens, ())) != 1:
                     continue
+                holders = longer_with_prefix[tokens]
             position = bisect_left(holders, index)
             nearby = holders[max(position - 1, 0):position + 1]
             union.union(index, min(nearby, key=lambda other: (abs(other - index), other)))
