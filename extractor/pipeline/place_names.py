@@ -50,16 +50,17 @@ class PlaceNames:
         if ent.ent_id_ or ent.label_ not in (PERSON, MILITANT_GROUP, GPE):
             return ent.label_
         key = normalize_name(ent.text)
-        if key in surnames and (ent.label_ == PERSON or ent.label_ == GPE and not self._after_place_preposition(ent)):
+        if key in surnames and (ent.label_ == PERSON
+                                or ent.label_ == GPE and not self._after_place_preposition(ent, key)):
             return PERSON
         if ent.label_ != GPE and key in self.keys:
             return GPE
         return ent.label_
 
-    def _after_place_preposition(self, ent: Span) -> bool:
-        """Whether a known place name follows "in", "near", "from" and the like ("stayed in Atar")."""
-        return ent.start > 0 and ent.doc[ent.start - 1].lower_ in PLACE_PREPOSITIONS and \
-            normalize_name(ent.text) in self.keys
+    def _after_place_preposition(self, ent: Span, key: str) -> bool:
+        """Whether a known place name (normalized `key`) follows "in", "near", "from" and the like ("stayed in
+        Atar")."""
+        return ent.start > 0 and ent.doc[ent.start - 1].lower_ in PLACE_PREPOSITIONS and key in self.keys
 
     def to_disk(self, path: Any, *, exclude: Iterable[str] = ()) -> None:
         Path(path).mkdir(parents=True, exist_ok=True)
