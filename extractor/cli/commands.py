@@ -257,8 +257,11 @@ def train_nominals_cli(
     references and report its accuracy on dev."""
     from ..training.nominals import train_nominals
 
-    report = train_nominals(output, seed=seed, regularization=regularization, min_probability=min_probability,
-                            kinds=tuple(k.strip() for k in kinds.split(",") if k.strip()))
+    try:
+        report = train_nominals(output, seed=seed, regularization=regularization, min_probability=min_probability,
+                                kinds=tuple(k.strip() for k in kinds.split(",") if k.strip()))
+    except ValueError as error:  # unknown reference kinds
+        raise typer.BadParameter(str(error), param_hint="--kinds") from None
     rows = [(f"ranker, {split}", counts) for split, counts in report["accuracy"].items()]
     rows += [(f"nearest-entity rule, {split}", counts) for split, counts in report["rule_accuracy"].items()]
     rows += [(f"linker rule without weights, {split}", counts)
