@@ -287,6 +287,7 @@ def train_relations_cli(
                              help="Leave out NONE candidates of pairs the document relates in other sentences."),
     nominals: Optional[Path] = Opt(None, "--nominals", help="Reference-resolver weights (JSON) that find the "
                                    "references the annotators did not mark, as the pipeline will."),
+    augment: int = Opt(0, help="Name-swapped copies of each training document, relations kept (seeded by --seed)."),
 ) -> None:
     """Train the relation classifier on gold entities of the train split; choose epoch/threshold on dev."""
     import srsly
@@ -295,8 +296,13 @@ def train_relations_cli(
     from ..training.data import records_by_split
     from ..training.relation_train import train_relations
 
+    from ..training.augment import swap_names
+
     splits = records_by_split(extra=_re3d_records(re3d) if re3d is not None else None)
-    component, log = train_relations(splits["train"], splits["dev"], epochs=epochs, seed=seed,
+    train = list(splits["train"])
+    if augment:
+        train += swap_names(splits["train"], seed=seed, copies=augment)
+    component, log = train_relations(train, splits["dev"], epochs=epochs, seed=seed,
                                      trainable_layers=trainable_layers, max_sentences=max_sentences,
                                      learning_rate=learning_rate,
                                      head_learning_rate=head_learning_rate, mask_related=mask_related,

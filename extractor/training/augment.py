@@ -1,10 +1,12 @@
-"""NER training data augmentation by name swapping: copies of training documents in which every militant
-group and person is renamed after another entity of the same label from another training document.
+"""Training data augmentation by name swapping: copies of training documents in which every militant group and
+person is renamed after another entity of the same label from another training document.
 
-The copies keep each sentence's context and change the names, so the NER learns to label a name from its
-context and shape rather than memorise the corpus's own names (mention replacement, Dai and Adel, 2020).
+The copies keep each sentence's context and change the names, so a model learns to label a name, or a relation
+between two names, from the context rather than memorise the corpus's own names and pairs (mention replacement,
+Dai and Adel, 2020). Relations, their evidence and the marked references carry over with shifted offsets.
 """
 import random
+from bisect import bisect_right
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ..labels import MILITANT_GROUP, PERSON
@@ -35,7 +37,7 @@ def _replacement(mention: str, label: str, full: str, acronym: Optional[str]) ->
 
 
 def swap_names(records: Sequence[Dict[str, Any]], *, seed: int, copies: int = 1) -> List[Dict[str, Any]]:
-    """Name-swapped copies of records (entities only: relations and nominals are dropped).
+    """Name-swapped copies of records, with entities, relations and nominals at their new offsets.
 
     records (Sequence[Dict[str, Any]]): Gold training records.
     seed (int): Seed of the draw of replacement names.
@@ -67,6 +69,7 @@ def _renamed(record: Dict[str, Any], names: Dict[str, Tuple[str, Optional[str]]]
     pieces: List[str] = []
     position = shift = 0
     placed: Dict[str, List[Dict[str, Any]]] = {}
+    edits: List[Tuple[int, int]] = []
     for start, end, entity in mentions:
         if start < position:
             continue
@@ -77,11 +80,30 @@ def _renamed(record: Dict[str, Any], names: Dict[str, Tuple[str, Optional[str]]]
         new_start = start + shift
         pieces.append(surface)
         shift += len(surface) - (end - start)
+        edits.append((end, shift))
         position = end
         placed.setdefault(entity["id"], []).append({"start": new_start, "end": new_start + len(surface),
                                                     "text": surface})
     pieces.append(text[position:])
+    moved = _offset_mover(edits)
     entities = [{**{k: v for k, v in entity.items() if k != "mentions"},
                  "name": names[entity["id"]][0] if entity["id"] in names else entity["name"],
                  "mentions": placed.get(entity["id"], [])} for entity in record["entities"]]
-    return {"id": new_id, "text": "".join(pieces), "entities": entities, "relations": [], "nominals": []}
+    statements = {key: [{**item, **{part: [moved(span) for span in item.get(part, [])] for part in ("quotes", "evidence")}}
+                        for item in record.get(key, [])] for key in ("relations", "negated")}
+    nominals = [{**nominal, **moved(nominal)} for nominal in record.get("nominals", [])]
+    return {**record, "id": new_id, "text": "".join(pieces), "entities": entities, "nominals": nominals, **statements}
+
+
+def _offset_mover(edits: Sequence[Tuple[int, int]]):
+    """A function moving a {"start", "end"} span of the original text to the renamed text.
+
+    edits (Sequence[Tuple[int, int]]): (end of a replaced mention, total shift after it), in text order.
+    """
+    ends = [end for end, _ in edits]
+
+    def shifted(position: int) -> int:
+        index = bisect_right(ends, position)
+        return position + (edits[index - 1][1] if index else 0)
+
+    return lambda span: {**span, "start": shifted(span["start"]), "end": shifted(span["end"])}
