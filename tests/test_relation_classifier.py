@@ -96,3 +96,21 @@ def test_relation_classifier_rejects_unknown_precision():
         assert "float8" in str(err) and "bfloat16" in str(err)
     else:
         raise AssertionError("an unknown precision was accepted")
+
+
+def test_symmetric_labels_get_the_same_probability_in_both_orders_of_a_pair():
+    from extractor.ml.candidates import Candidate, MentionRef
+    from extractor.ml.relation_model import LABELS, average_symmetric_orders
+
+    a = MentionRef("a", "MILITANT_GROUP", 0, 5, False)
+    b = MentionRef("b", "MILITANT_GROUP", 10, 15, False)
+    forward = [0.0] * len(LABELS)
+    backward = [0.0] * len(LABELS)
+    forward[LABELS.index("ALLY_OF")], forward[LABELS.index("AFFILIATE_OF")] = 0.8, 0.2
+    backward[LABELS.index("ALLY_OF")], backward[LABELS.index("AFFILIATE_OF")] = 0.4, 0.6
+    rows = average_symmetric_orders([Candidate(0, a, b), Candidate(0, b, a), Candidate(1, a, b)],
+                                    [forward, backward, None])
+    ally = LABELS.index("ALLY_OF")
+    assert rows[0][ally] == rows[1][ally] and abs(rows[0][ally] - 0.6) < 1e-9
+    assert rows[0][LABELS.index("AFFILIATE_OF")] == 0.2 and rows[1][LABELS.index("AFFILIATE_OF")] == 0.6
+    assert rows[2] is None

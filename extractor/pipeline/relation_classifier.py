@@ -110,7 +110,7 @@ class RelationClassifier:
         """Probabilities per candidate (None where truncation cut a mention), encoding each window once."""
         import torch
 
-        from ..ml.relation_model import mark_window, pad_batch, pair_indices
+        from ..ml.relation_model import average_symmetric_orders, mark_window, pad_batch, pair_indices
 
         if self.cfg["torch_threads"] > 0:
             torch.set_num_threads(self.cfg["torch_threads"])
@@ -150,7 +150,7 @@ class RelationClassifier:
                 for k, prob in zip(kept, probs):
                     item_index, cand_index = owners[positions[k]]
                     results[item_index][cand_index] = prob
-        return results
+        return [average_symmetric_orders(candidates, rows) for (_, _, candidates), rows in zip(items, results)]
 
     def _autocast(self):
         """bfloat16 autocast where the CPU has native support ("auto"), as it halves encoder time there;
