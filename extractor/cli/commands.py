@@ -293,10 +293,9 @@ def train_relations_cli(
     import srsly
 
     from ..pipeline.nominals import NominalResolver
+    from ..training.augment import swap_names
     from ..training.data import records_by_split
     from ..training.relation_train import train_relations
-
-    from ..training.augment import swap_names
 
     splits = records_by_split(extra=_re3d_records(re3d) if re3d is not None else None)
     train = list(splits["train"])

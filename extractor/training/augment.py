@@ -7,7 +7,7 @@ Dai and Adel, 2020). Relations, their evidence and the marked references carry o
 """
 import random
 from bisect import bisect_right
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from ..labels import MILITANT_GROUP, PERSON
 
@@ -89,13 +89,19 @@ def _renamed(record: Dict[str, Any], names: Dict[str, Tuple[str, Optional[str]]]
     entities = [{**{k: v for k, v in entity.items() if k != "mentions"},
                  "name": names[entity["id"]][0] if entity["id"] in names else entity["name"],
                  "mentions": placed.get(entity["id"], [])} for entity in record["entities"]]
-    statements = {key: [{**item, **{part: [moved(span) for span in item.get(part, [])] for part in ("quotes", "evidence")}}
-                        for item in record.get(key, [])] for key in ("relations", "negated")}
-    nominals = [{**nominal, **moved(nominal)} for nominal in record.get("nominals", [])]
+    statements = {key: [_with_moved_spans(item, moved) for item in record.get(key, [])]
+                  for key in ("relations", "negated")}
+    nominals = [moved(nominal) for nominal in record.get("nominals", [])]
     return {**record, "id": new_id, "text": "".join(pieces), "entities": entities, "nominals": nominals, **statements}
 
 
-def _offset_mover(edits: Sequence[Tuple[int, int]]):
+def _with_moved_spans(statement: Dict[str, Any], moved: Callable[[Dict[str, Any]], Dict[str, Any]]
+                      ) -> Dict[str, Any]:
+    """A relation or negated statement with its quotes and evidence moved to the renamed text."""
+    return {**statement, **{part: [moved(span) for span in statement.get(part, [])] for part in ("quotes", "evidence")}}
+
+
+def _offset_mover(edits: Sequence[Tuple[int, int]]) -> Callable[[Dict[str, Any]], Dict[str, Any]]:
     """A function moving a {"start", "end"} span of the original text to the renamed text.
 
     edits (Sequence[Tuple[int, int]]): (end of a replaced mention, total shift after it), in text order.
