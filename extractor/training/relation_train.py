@@ -195,16 +195,70 @@ def train_relations(train_records: Sequence[Dict[str, Any]], dev_records: Sequen
             best_state = {k: v.clone() for k, v in network.trainable_state().items()}
     network.load_trainable_state(best_state)
     network.eval()
+    log.update({"best_dev_coarse_micro_f": best_f, **fit_decision(component, dev_records, dev_examples),
+                "seconds": round(time.time() - started)})
+    say(f"temperature {component.cfg['temperature']}, threshold {component.cfg['threshold']}")
+    return component, log
+
+
+def fit_decision(component: RelationClassifier, dev_records: Sequence[Dict[str, Any]],
+                 dev_examples: Sequence[RelationExample]) -> Dict[str, Any]:
+    """Set the component's softmax temperature (pair-level likelihood) and pair threshold (coarse micro F1 with
+    gold entities, ties towards 0.5) on dev.
+
+    RETURNS (Dict[str, Any]): {"temperature", "threshold", "dev_threshold_sweep"}.
+    """
     component.cfg["temperature"] = fit_temperature(component, dev_examples)
-    sweep = {}
     outputs = predict_examples(component, dev_examples, threshold=0.0)
     thresholds = [round(0.3 + 0.05 * i, 2) for i in range(13)]
     report = score_documents(dev_records, outputs, gold_entities=True, thresholds=thresholds)
-    for threshold in thresholds:
-        sweep[threshold] = report["coarse"][str(threshold)]["micro"]["f"]
+    sweep = {threshold: report["coarse"][str(threshold)]["micro"]["f"] for threshold in thresholds}
     component.cfg["threshold"] = max(sweep, key=lambda t: (sweep[t], -abs(t - 0.5)))
-    log.update({"best_dev_coarse_micro_f": best_f, "temperature": component.cfg["temperature"],
-                "threshold": component.cfg["threshold"], "dev_threshold_sweep": sweep,
-                "seconds": round(time.time() - started)})
-    say(f"temperature {component.cfg['temperature']}, threshold {component.cfg['threshold']}")
+    return {"temperature": component.cfg["temperature"], "threshold": component.cfg["threshold"],
+            "dev_threshold_sweep": sweep}
+
+
+def combine_relation_runs(folders: Sequence[Any], dev_records: Sequence[Dict[str, Any]], *,
+                          weights_dtype: str = "int8") -> Tuple[RelationClassifier, Dict[str, Any]]:
+    """One relation classifier whose members are the trained runs in folders (same layers and width; their
+    logits averaged), stored as weights_dtype, with temperature and threshold refitted on dev.
+
+    RETURNS (Tuple[RelationClassifier, Dict[str, Any]]): The combined component and a log with its dev scores.
+    """
+    import json
+    from pathlib import Path
+
+    from safetensors.torch import load_file
+
+    from ..ml.encoder import verify_file
+    from ..ml.relation_model import WEIGHT_DTYPES, pack_state, unpack_state
+    from ..pipeline.relation_classifier import CONFIG_FILE, WEIGHTS_FILE
+
+    if weights_dtype not in WEIGHT_DTYPES:
+        raise ValueError(f"weights dtype {weights_dtype!r}: choose from {', '.join(WEIGHT_DTYPES)}")
+    if not folders:
+        raise ValueError("combining relation runs needs at least one trained relation classifier folder")
+    component = make_component()
+    component.from_disk(folders[0])
+    if component.cfg.get("members", 1) != 1:
+        raise ValueError(f"{folders[0]}: each run must be a single model, not an ensemble")
+    shape = {key: component.cfg[key] for key in ("trainable_layers", "width", "max_sentences")}
+    for folder in folders[1:]:
+        manifest = json.loads((Path(folder) / CONFIG_FILE).read_text(encoding="utf-8"))
+        if {key: manifest.get(key) for key in shape} != shape or manifest.get("members", 1) != 1:
+            raise ValueError(f"{folder}: each run must be a single model with the first one's {shape}")
+        verify_file(Path(folder) / WEIGHTS_FILE, manifest["weights_sha256"])
+        component.network.add_member(unpack_state(load_file(str(Path(folder) / WEIGHTS_FILE))))
+    component.cfg["members"] = len(folders)
+    component.cfg["weights_dtype"] = weights_dtype
+    # score dev with exactly the weights that will be stored
+    component.network.load_trainable_state(unpack_state(pack_state(component.network.trainable_state(),
+                                                                   weights_dtype)))
+    component.network.eval()
+    dev_examples = build_examples(spacy.blank("en"), dev_records, max_sentences=component.cfg["max_sentences"])
+    log = fit_decision(component, dev_records, dev_examples)
+    report = score_documents(dev_records, predict_examples(component, dev_examples), gold_entities=True,
+                             thresholds=(0.0,))
+    log.update({"members": [str(f) for f in folders], "weights_dtype": weights_dtype,
+                "dev_coarse_micro_f": report["coarse"]["0.0"]["micro"]["f"]})
     return component, log
