@@ -170,3 +170,16 @@ def test_entity_cleanup_drops_a_rank_or_office_before_a_name_but_keeps_honorific
     assert clean_hand_annotated(rule_nlp, text, [("MP Jo Cox", "PERSON"), ("General Mazloum Abdi", "PERSON"),
                                                  ("Mullah Omar", "PERSON")]) == [
         ("Jo Cox", "PERSON"), ("Mazloum Abdi", "PERSON"), ("Mullah Omar", "PERSON")]
+
+
+def test_the_two_referents_of_the_two_groups_are_paired_in_their_sentence(rule_nlp):
+    from extractor.ml.candidates import make_candidates, make_windows
+
+    doc = rule_nlp("Boko Haram and ISWAP fought in Borno. The two groups later agreed a truce.")
+    second_sentence = list(doc.sents)[1].start_char
+    candidates = make_candidates(make_windows(doc, max_sentences=1))
+    names = {e.id: e.name for e in doc._.entities}
+    pairs = {(names[c.head.entity], names[c.tail.entity]) for c in candidates
+             if c.head.nominal and c.tail.nominal and c.head.start >= second_sentence}
+    assert pairs == {("Boko Haram", "Islamic State West Africa Province"),
+                     ("Islamic State West Africa Province", "Boko Haram")}

@@ -172,3 +172,29 @@ def test_combined_runs_average_their_logits_and_reload_as_one_int8_component(tmp
         combine_relation_runs([tmp_path / "seed0"], records, weights_dtype="float8")
     with pytest.raises(ValueError, match="single model"):
         combine_relation_runs([tmp_path / "both", tmp_path / "seed0"], records)
+
+
+def test_overlap_alignment_matches_names_inside_gold_noun_phrases_and_exact_does_not():
+    import pytest
+
+    from extractor.document import Entity, Mention, Relation
+    from extractor.training.relation_eval import align_entities
+
+    text = "Coalition military forces struck ISIL terrorists near Raqqa."
+    record = {"id": "r", "text": text, "nominals": [], "negated": [],
+              "entities": [{"id": "coalition", "label": "ORG", "name": "Coalition military forces",
+                            "mentions": [{"start": 0, "end": 25, "text": text[0:25]}]},
+                           {"id": "isil", "label": "MILITANT_GROUP", "name": "ISIL terrorists",
+                            "mentions": [{"start": 33, "end": 48, "text": text[33:48]}]}],
+              "relations": [{"head": "coalition", "relation": "RIVAL_OF", "tail": "isil", "evidence": []}]}
+    predicted = [Entity("E1", "Coalition", "ORG", None, [Mention(0, 9, "Coalition")]),
+                 Entity("E2", "ISIL", "MILITANT_GROUP", None, [Mention(33, 37, "ISIL")]),
+                 Entity("E3", "Raqqa", "GPE", None, [Mention(54, 59, "Raqqa")])]
+    assert align_entities(predicted, record) == {"E1": None, "E2": None, "E3": None}
+    assert align_entities(predicted, record, alignment="overlap") == {"E1": "coalition", "E2": "isil", "E3": None}
+    relations = [Relation("E1", "RIVAL_OF", "E2", 0.9, [], False, None)]
+    overlap = score_documents([record], [(predicted, relations)], gold_entities=False, alignment="overlap")
+    assert overlap["coarse"]["0.5"]["micro"]["f"] == 1.0
+    assert score_documents([record], [(predicted, relations)], gold_entities=False)["coarse"]["0.5"]["micro"]["f"] == 0.0
+    with pytest.raises(ValueError, match="overlap"):
+        align_entities(predicted, record, alignment="fuzzy")

@@ -401,19 +401,33 @@ def evaluate_relations_cli(
     model: Optional[Path] = Opt(None, "--model", "-m", help="Pipeline folder (default: the shipped one)."),
     split: str = Opt("test", help="dev or test."),
     output: Optional[Path] = Opt(None, "--output", "-o",
-                                 help="JSON report (default models/results/relations_<split>.json)."),
+                                 help="JSON report (default models/results/relations_<split>.json, or "
+                                      "relations_re3d.json)."),
     seed: int = Opt(0, help="Seed for the pooled-pair baseline."),
+    re3d: Optional[Path] = Opt(None, help="Score re3d's documents that have relations (../shared/data/re3d: real "
+                               "texts never trained on) instead of a split."),
+    alignment: str = Opt("exact", help="Predicted-to-gold entity matching end to end: exact spans, or overlap "
+                         "(for re3d, whose spans are noun phrases such as 'ISIL terrorists')."),
 ) -> None:
     """P/R/F per label and micro (fine and coarse), end to end and on gold entities, with two baselines."""
     from ..api import load
     from ..training.data import records_by_split
+    from ..training.relation_eval import ALIGNMENTS
     from ..training.relation_report import evaluate_relations, summary_table
 
     if split not in ("dev", "test"):
-        raise ValueError("--split must be dev or test")
+        raise typer.BadParameter("must be dev or test", param_hint="--split")
+    if alignment not in ALIGNMENTS:
+        raise typer.BadParameter(f"choose from {', '.join(ALIGNMENTS)}", param_hint="--alignment")
     splits = records_by_split()
-    results = evaluate_relations(load(model), splits["train"], splits[split], seed=seed, progress=typer.echo)
-    _write_json(output or Path(f"models/results/relations_{split}.json"), results)
+    if re3d is not None:
+        evaluated = [record for record in _re3d_records(re3d) if record["relations"]]
+        default_output = Path("models/results/relations_re3d.json")
+    else:
+        evaluated, default_output = splits[split], Path(f"models/results/relations_{split}.json")
+    results = evaluate_relations(load(model), splits["train"], evaluated, seed=seed, alignment=alignment,
+                                 progress=typer.echo)
+    _write_json(output or default_output, dict(results, documents=len(evaluated), alignment=alignment))
     typer.echo(summary_table(results))
 
 

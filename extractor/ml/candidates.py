@@ -82,12 +82,18 @@ def make_windows(doc: Doc, *, max_sentences: int) -> List[Window]:
     return windows
 
 
+def _one_reference(head: MentionRef, tail: MentionRef) -> bool:
+    """Whether two nominal mentions are the referents of one reference ("the two groups" clashed)."""
+    return (head.start, head.end) == (tail.start, tail.end)
+
+
 def _sentence_of(window: Window, position: int) -> int:
     return sum(1 for b in window.sentence_breaks if position >= b)
 
 
 def make_candidates(windows: Sequence[Window], *, max_candidates_per_window: int = 200) -> List[Candidate]:
-    """Ordered mention pairs of different entities with at least one allowed label.
+    """Ordered mention pairs of different entities with at least one allowed label: a named mention with any
+    other mention, or the two referents of one plural reference ("the two groups"), which share one marker.
 
     In a multi-sentence window only pairs whose mentions lie in different sentences are kept, and only
     when one of them is in the window's first sentence and the other in its last, so each pair is scored once.
@@ -98,7 +104,7 @@ def make_candidates(windows: Sequence[Window], *, max_candidates_per_window: int
         found = 0
         for head in window.mentions:
             for tail in window.mentions:
-                if head.entity == tail.entity or head.nominal and tail.nominal:
+                if head.entity == tail.entity or head.nominal and tail.nominal and not _one_reference(head, tail):
                     continue
                 if not allowed_labels(head.label, tail.label):
                     continue

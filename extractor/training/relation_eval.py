@@ -20,12 +20,31 @@ def gold_triples(record: Dict[str, Any], *, coarse: bool) -> Set[Triple]:
     return {normalize(r["head"], r["relation"], r["tail"], coarse=coarse) for r in record["relations"]}
 
 
-def align_entities(predicted: Sequence[Entity], record: Dict[str, Any]) -> Dict[str, Optional[str]]:
-    """Map predicted entity ids to gold entity ids by exactly matching mention spans (majority vote)."""
+ALIGNMENTS = ("exact", "overlap")
+
+
+def align_entities(predicted: Sequence[Entity], record: Dict[str, Any], *, alignment: str = "exact"
+                   ) -> Dict[str, Optional[str]]:
+    """Map predicted entity ids to gold entity ids by mention spans (majority vote over an entity's mentions).
+
+    alignment (str): "exact" (same start and end) or "overlap" (the gold mention sharing most characters), for
+        gold data whose spans follow other conventions ("ISIL terrorists" where the extractor marks "ISIL").
+    """
+    if alignment not in ALIGNMENTS:
+        raise ValueError(f"alignment {alignment!r}: choose from {', '.join(ALIGNMENTS)}")
     gold_at = {(m["start"], m["end"]): e["id"] for e in record["entities"] for m in e["mentions"]}
+    spans = sorted(gold_at)
     mapping: Dict[str, Optional[str]] = {}
     for entity in predicted:
-        votes = Counter(gold_at[(m.start, m.end)] for m in entity.mentions if (m.start, m.end) in gold_at)
+        votes: Counter = Counter()
+        for mention in entity.mentions:
+            if (mention.start, mention.end) in gold_at:
+                votes[gold_at[(mention.start, mention.end)]] += 1
+            elif alignment == "overlap":
+                shared = [(min(end, mention.end) - max(start, mention.start), (start, end)) for start, end in spans
+                          if start < mention.end and mention.start < end]
+                if shared:
+                    votes[gold_at[max(shared)[1]]] += 1
         mapping[entity.id] = votes.most_common(1)[0][0] if votes else None
     return mapping
 
@@ -74,19 +93,22 @@ def _scores(c: Counter) -> Dict[str, float]:
 
 
 def score_documents(records: Sequence[Dict[str, Any]], outputs: Sequence[Tuple[List[Entity], List[Relation]]],
-                    *, gold_entities: bool, thresholds: Sequence[float] = (0.5,)) -> Dict[str, Any]:
+                    *, gold_entities: bool, thresholds: Sequence[float] = (0.5,),
+                    alignment: str = "exact") -> Dict[str, Any]:
     """Fine and coarse P/R/F, a threshold sweep, a confusion matrix and calibration for one system.
 
     records (Sequence[Dict[str, Any]]): Gold records.
     outputs (Sequence[Tuple[List[Entity], List[Relation]]]): Each document's predicted entities and relations.
     gold_entities (bool): Whether the predicted entity ids already are gold ids.
     thresholds (Sequence[float]): Confidence thresholds to sweep.
+    alignment (str): How predicted entities are matched to gold ones (align_entities).
     RETURNS (Dict[str, Any]): The report.
     """
     report: Dict[str, Any] = {}
     mapped = []
     for record, (entities, relations) in zip(records, outputs):
-        mapping = {e.id: e.id for e in entities} if gold_entities else align_entities(entities, record)
+        mapping = ({e.id: e.id for e in entities} if gold_entities
+                   else align_entities(entities, record, alignment=alignment))
         mapped.append((record, mapping, relations))
     for coarse, labels in ((False, RELATION_LABELS), (True, COARSE_LABELS)):
         gold = [gold_triples(record, coarse=coarse) for record, _, _ in mapped]

@@ -28,7 +28,7 @@ def _relation_component(nlp: Language) -> RelationClassifier:
 
 
 def evaluate_relations(nlp: Language, train_records: Sequence[Dict[str, Any]],
-                       eval_records: Sequence[Dict[str, Any]], *, seed: int = 0,
+                       eval_records: Sequence[Dict[str, Any]], *, seed: int = 0, alignment: str = "exact",
                        progress: Optional[Callable[[str], None]] = None) -> Dict[str, Any]:
     """Score the model and the baselines on eval_records, end to end (raw text) and with gold entities.
 
@@ -36,6 +36,8 @@ def evaluate_relations(nlp: Language, train_records: Sequence[Dict[str, Any]],
     train_records (Sequence[Dict[str, Any]]): Training documents, to fit the pooled-pair baseline.
     eval_records (Sequence[Dict[str, Any]]): Documents to score.
     seed (int): Seed for the baseline fit.
+    alignment (str): Matching of predicted to gold entities end to end ("exact" spans, or "overlap" for gold
+        data with other span conventions).
     RETURNS (Dict[str, Any]): {system: {"end_to_end": report, "gold_entities": report}}.
     """
     say = progress or (lambda _message: None)
@@ -54,7 +56,7 @@ def evaluate_relations(nlp: Language, train_records: Sequence[Dict[str, Any]],
     results["model"]["end_to_end"] = score_documents(
         eval_records, [(list(d._.get(ENTITIES_ATTR)), _relations_at(component, e, pair_threshold))
                        for d, e in zip(predicted_docs, end_to_end_examples)],
-        gold_entities=False, thresholds=(0.0,) + THRESHOLDS)
+        gold_entities=False, thresholds=(0.0,) + THRESHOLDS, alignment=alignment)
     results["model"]["gold_entities"] = score_documents(
         eval_records, predict_examples(component, gold_examples, threshold=pair_threshold), gold_entities=True,
         thresholds=(0.0,) + THRESHOLDS)
@@ -67,14 +69,14 @@ def evaluate_relations(nlp: Language, train_records: Sequence[Dict[str, Any]],
     for mode, examples in (("end_to_end", end_to_end_examples), ("gold_entities", gold_examples)):
         outputs = [(list(e.doc._.get(ENTITIES_ATTR)), list(cue(e.doc)._.get(RELATIONS_ATTR))) for e in examples]
         results["cue_baseline"][mode] = score_documents(eval_records, outputs, gold_entities=mode != "end_to_end",
-                                                        thresholds=(0.5,))
+                                                        thresholds=(0.5,), alignment=alignment)
     say("cue baseline scored")
 
     baseline = PooledPairBaseline(seed=seed).fit(build_examples(nlp, train_records, max_sentences=max_sentences))
     for mode, examples in (("end_to_end", end_to_end_examples), ("gold_entities", gold_examples)):
         outputs = [(list(e.doc._.get(ENTITIES_ATTR)), baseline.predict(e, threshold=0.0)) for e in examples]
         results["pooled_pair_baseline"][mode] = score_documents(
-            eval_records, outputs, gold_entities=mode != "end_to_end", thresholds=THRESHOLDS)
+            eval_records, outputs, gold_entities=mode != "end_to_end", thresholds=THRESHOLDS, alignment=alignment)
     say("pooled-pair baseline scored")
     return results
 
