@@ -49,8 +49,14 @@ train-ner: install
 train-nominals: install
 	$(BIN)/extractor train nominals --output models/nominal_resolver.json
 
+# Two seeds of one recipe, combined into one classifier that averages their logits (int8-stored weights).
 train-relations: install
-	OMP_NUM_THREADS=1 $(BIN)/extractor train relations --output models/relation_classifier --mask-related
+	OMP_NUM_THREADS=1 $(BIN)/extractor train relations --output models/training/relations_seed0 --seed 0 \
+		--mask-related --log-file models/training/relations_seed0_log.json
+	OMP_NUM_THREADS=1 $(BIN)/extractor train relations --output models/training/relations_seed1 --seed 1 \
+		--mask-related --log-file models/training/relations_seed1_log.json
+	OMP_NUM_THREADS=1 $(BIN)/extractor train combine-relations models/training/relations_seed0 \
+		models/training/relations_seed1 --output models/relation_classifier
 
 evaluate: install
 	$(BIN)/extractor evaluate ner
