@@ -66,3 +66,17 @@ def test_ranker_features_tell_a_sentence_subject_from_a_possessor():
     assert features["iswap"]["candidate_starts_sentence"] == 0.0 and features["iswap"]["candidate_possessive"] == 1.0
     assert features["iswap"]["kind=group|reference_starts_sentence|rank=0"] == 1.0
     assert features["bh"]["first_entity_of_document"] == 1.0
+
+
+def test_ranker_learns_which_names_a_description_fits_when_position_says_nothing():
+    entities = "\n## entities\ntaliban | MILITANT_GROUP | Taliban\naq | MILITANT_GROUP | al-Qaeda\n"
+    orders = ("[[Taliban|taliban]] fighters met [[al-Qaeda|aq]] envoys",
+              "[[al-Qaeda|aq]] envoys met [[Taliban|taliban]] fighters")
+
+    def record(number: int):
+        body = f"{orders[number % 2]} in Kandahar. [[The movement|taliban|NOM]] said {number + 2} envoys came.\n"
+        return parse_markup(HEADER.format(id=f"t-lex-{number}") + body + entities)
+
+    resolver = fit_resolver(*training_rows(gold_docs([record(i) for i in range(8)])), regularization=10.0)
+    assert resolver.weights["head=movement|name_word=taliban"] > 0
+    assert resolution_accuracy(resolver, gold_docs([record(20), record(21)])) == {"right": 2}

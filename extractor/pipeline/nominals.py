@@ -40,6 +40,9 @@ ANTECEDENT_LABELS = {"plural": (MILITANT_GROUP, ORG, PERSON, GPE), "they": (MILI
                      "state": (ORG, MILITANT_GROUP, GPE), "group": (MILITANT_GROUP, ORG)}
 WINDOW_CHARS = 1500
 MAX_RANK = 4
+_PRONOUN_KINDS = ("its", "person", "they", "it")
+# Words of a name that say nothing about what kind of actor it names.
+_NAME_STOPWORDS = frozenset(("the", "of", "al", "and", "in", "for", "de", "la", "el"))
 
 
 @dataclass(frozen=True)
@@ -80,16 +83,18 @@ class _Mentions:
     text: str
     document_count: Dict[str, int]
     first_entity: str
+    name_words: Dict[str, frozenset]
 
 
 def _mentions(doc: Doc, entities: Sequence[Any]) -> _Mentions:
     rows = sorted((m.start, m.end, e.id) for e in entities for m in e.mentions)
     sentence_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
+    names = {e.id: " ".join([e.name] + [m.text for m in e.mentions[:5]]).lower() for e in entities}
     return _Mentions([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows],
-                     {e.id: e.label for e in entities},
-                     {e.id: " ".join([e.name] + [m.text for m in e.mentions[:5]]).lower() for e in entities},
+                     {e.id: e.label for e in entities}, names,
                      sentence_starts, doc.text, {e.id: len(e.mentions) for e in entities},
-                     rows[0][2] if rows else "")
+                     rows[0][2] if rows else "",
+                     {eid: frozenset(re.findall(r"[a-z]+", name)) - _NAME_STOPWORDS for eid, name in names.items()})
 
 
 def _inside_a_name(reference: Reference, mentions: _Mentions) -> bool:
@@ -150,6 +155,10 @@ def candidate_features(reference: Reference, mentions: _Mentions) -> List[Tuple[
             features["head_in_name"] = float(re.search(rf"\b{re.escape(reference.head.rstrip('s'))}",
                                                        mentions.names[entity]) is not None)
             features[f"kind={reference.kind}|head={reference.head}|label={label}"] = 1.0
+        if reference.head or reference.kind in _PRONOUN_KINDS:
+            key = reference.head or reference.text.lower()
+            for word in mentions.name_words[entity]:
+                features[f"head={key}|name_word={word}"] = 1.0
         rows.append((entity, features))
     return rows
 
