@@ -192,14 +192,19 @@ WEIGHT_DTYPES = ("float16", "int8")
 _INT8_SUFFIX, _SCALE_SUFFIX = ".int8", ".int8_scale"
 
 
+def check_weights_dtype(dtype: str) -> None:
+    """Raise ValueError unless dtype is one of WEIGHT_DTYPES."""
+    if dtype not in WEIGHT_DTYPES:
+        raise ValueError(f"weights dtype {dtype!r}: choose from {', '.join(WEIGHT_DTYPES)}")
+
+
 def pack_state(state: Dict[str, torch.Tensor], dtype: str) -> Dict[str, torch.Tensor]:
     """Tensors to store: all float16, or ("int8") matrices as int8 with one float32 scale per row
     (symmetric, absolute maximum -> 127) and everything else float16.
 
     RETURNS (Dict[str, torch.Tensor]): Contiguous CPU tensors for safetensors.
     """
-    if dtype not in WEIGHT_DTYPES:
-        raise ValueError(f"weights dtype {dtype!r}: choose from {', '.join(WEIGHT_DTYPES)}")
+    check_weights_dtype(dtype)
     packed = {}
     for name, tensor in state.items():
         tensor = tensor.detach().to("cpu").float()

@@ -186,19 +186,29 @@ class RelationClassifier:
         (path / CONFIG_FILE).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
     def from_disk(self, path: Any, *, exclude: Iterable[str] = ()) -> "RelationClassifier":
-        from safetensors.torch import load_file
-
-        from ..ml.encoder import verify_file
-        from ..ml.relation_model import unpack_state
-
-        path = Path(path)
-        manifest = json.loads((path / CONFIG_FILE).read_text(encoding="utf-8"))
-        verify_file(path / WEIGHTS_FILE, manifest.pop("weights_sha256"))
+        manifest, state = read_saved_weights(path)
         self.cfg.update(manifest)
         self.initialize()
-        self.network.load_trainable_state(unpack_state(load_file(str(path / WEIGHTS_FILE))))
+        self.network.load_trainable_state(state)
         self.network.eval()
         return self
+
+
+def read_saved_weights(path: Any) -> Tuple[Dict[str, Any], Dict[str, Any]]:
+    """The config and float32 trainable state of a saved relation classifier, its weights checked against the
+    sha256 its config records.
+
+    RETURNS (Tuple[Dict[str, Any], Dict[str, Any]]): (config without the hash, state for load_trainable_state).
+    """
+    from safetensors.torch import load_file
+
+    from ..ml.encoder import verify_file
+    from ..ml.relation_model import unpack_state
+
+    path = Path(path)
+    manifest = json.loads((path / CONFIG_FILE).read_text(encoding="utf-8"))
+    verify_file(path / WEIGHTS_FILE, manifest.pop("weights_sha256"))
+    return manifest, unpack_state(load_file(str(path / WEIGHTS_FILE)))
 
 
 @lru_cache(maxsize=1)

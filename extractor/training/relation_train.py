@@ -18,14 +18,16 @@ logger = logging.getLogger(__name__)
 LABEL_INDEX = {label: i for i, label in enumerate(LABELS)}
 
 
-def make_component(**overrides: Any) -> RelationClassifier:
-    """A relation classifier with the factory defaults, overridden by keyword."""
+def make_component(*, initialize: bool = True, **overrides: Any) -> RelationClassifier:
+    """A relation classifier with the factory defaults, overridden by keyword (its network built unless
+    initialize is False, e.g. before from_disk, which builds it)."""
     nlp = spacy.blank("en")
     config = {"threshold": 0.5, "max_sentences": 2, "max_length": 256, "batch_size": 32, "trainable_layers": 2,
               "width": 256, "temperature": 1.0, "drop_negated": False, "torch_threads": 0}
     config.update(overrides)
     component = RelationClassifier(nlp, "relation_classifier", **config)
-    component.initialize()
+    if initialize:
+        component.initialize()
     return component
 
 
@@ -225,30 +227,21 @@ def combine_relation_runs(folders: Sequence[Any], dev_records: Sequence[Dict[str
 
     RETURNS (Tuple[RelationClassifier, Dict[str, Any]]): The combined component and a log with its dev scores.
     """
-    import json
-    from pathlib import Path
+    from ..ml.relation_model import check_weights_dtype, pack_state, unpack_state
+    from ..pipeline.relation_classifier import read_saved_weights
 
-    from safetensors.torch import load_file
-
-    from ..ml.encoder import verify_file
-    from ..ml.relation_model import WEIGHT_DTYPES, pack_state, unpack_state
-    from ..pipeline.relation_classifier import CONFIG_FILE, WEIGHTS_FILE
-
-    if weights_dtype not in WEIGHT_DTYPES:
-        raise ValueError(f"weights dtype {weights_dtype!r}: choose from {', '.join(WEIGHT_DTYPES)}")
+    check_weights_dtype(weights_dtype)
     if not folders:
         raise ValueError("combining relation runs needs at least one trained relation classifier folder")
-    component = make_component()
-    component.from_disk(folders[0])
+    component = make_component(initialize=False).from_disk(folders[0])
     if component.cfg.get("members", 1) != 1:
         raise ValueError(f"{folders[0]}: each run must be a single model, not an ensemble")
     shape = {key: component.cfg[key] for key in ("trainable_layers", "width", "max_sentences")}
     for folder in folders[1:]:
-        manifest = json.loads((Path(folder) / CONFIG_FILE).read_text(encoding="utf-8"))
+        manifest, state = read_saved_weights(folder)
         if {key: manifest.get(key) for key in shape} != shape or manifest.get("members", 1) != 1:
             raise ValueError(f"{folder}: each run must be a single model with the first one's {shape}")
-        verify_file(Path(folder) / WEIGHTS_FILE, manifest["weights_sha256"])
-        component.network.add_member(unpack_state(load_file(str(Path(folder) / WEIGHTS_FILE))))
+        component.network.add_member(state)
     component.cfg["members"] = len(folders)
     component.cfg["weights_dtype"] = weights_dtype
     # score dev with exactly the weights that will be stored
